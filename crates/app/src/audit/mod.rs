@@ -1,0 +1,84 @@
+//! Audit (SYS-6): the operation log and the login log. Rows are only ever
+//! inserted; no use case updates or deletes them.
+
+mod query;
+
+pub use query::{list_audit, list_logins, AuditFilter, AuditRow, LoginFilter, LoginRow};
+
+use chrono::Utc;
+use domain::audit::AuditAction;
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
+use serde::Serialize;
+
+use crate::{entity::audit_log, AppResult, Caller};
+
+/// One change to record: which entity, which action, and the state before
+/// and after as JSON (secrets such as password hashes are never serialised).
+pub struct Change<'a> {
+    pub entity: &'a str,
+    pub entity_id: String,
+    pub action: AuditAction,
+    pub company_id: Option<i32>,
+    pub summary: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+impl<'a> Change<'a> {
+    pub fn new(entity: &'a str, entity_id: impl ToString, action: AuditAction) -> Self {
+        Self {
+            entity,
+            entity_id: entity_id.to_string(),
+            action,
+            company_id: None,
+            summary: String::new(),
+            before: None,
+            after: None,
+        }
+    }
+
+    pub fn company(mut self, company_id: Option<i32>) -> Self {
+        self.company_id = company_id;
+        self
+    }
+
+    pub fn summary(mut self, s: impl Into<String>) -> Self {
+        self.summary = s.into();
+        self
+    }
+
+    pub fn before(mut self, v: &impl Serialize) -> Self {
+        self.before = serde_json::to_value(v).ok();
+        self
+    }
+
+    pub fn after(mut self, v: &impl Serialize) -> Self {
+        self.after = serde_json::to_value(v).ok();
+        self
+    }
+}
+
+/// Writes the change in the caller's transaction, so the audit row exists
+/// exactly when the change does.
+pub async fn record(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    change: Change<'_>,
+) -> AppResult<()> {
+    let row = audit_log::ActiveModel {
+        at: Set(Utc::now()),
+        user_id: Set(Some(caller.user_id)),
+        user_name: Set(caller.display_name.clone()),
+        ip: Set(caller.ip.clone()),
+        company_id: Set(change.company_id.or(caller.company_id)),
+        entity: Set(change.entity.to_string()),
+        entity_id: Set(change.entity_id),
+        action: Set(change.action.code().to_string()),
+        summary: Set(change.summary.chars().take(255).collect()),
+        before: Set(change.before.map(|v| v.to_string())),
+        after: Set(change.after.map(|v| v.to_string())),
+        ..Default::default()
+    };
+    audit_log::Entity::insert(row).exec(db).await?;
+    Ok(())
+}

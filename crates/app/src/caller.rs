@@ -1,0 +1,72 @@
+//! Who is calling: the authenticated user with permissions and data scope.
+
+use std::collections::BTreeSet;
+
+use domain::org::Scope;
+
+use crate::{AppError, AppResult};
+
+/// The authenticated caller of a use case, loaded once per request.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user_id: i32,
+    pub username: String,
+    pub display_name: String,
+    pub org_unit_id: i32,
+    pub company_id: Option<i32>,
+    pub must_change_password: bool,
+    pub permissions: BTreeSet<String>,
+    pub scope: Scope,
+    /// Client address, for the audit and login logs.
+    pub ip: String,
+    /// Session CSRF token (empty for API-token callers, who need none).
+    pub csrf_token: String,
+}
+
+impl Caller {
+    pub fn is_superuser(&self) -> bool {
+        self.scope.superuser
+    }
+
+    pub fn can(&self, permission: &str) -> bool {
+        self.is_superuser() || self.permissions.contains(permission)
+    }
+
+    /// Refuses the call unless the caller holds `permission`.
+    pub fn require(&self, permission: &str) -> AppResult<()> {
+        if self.can(permission) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// The company whose settings apply to the caller by default: their own,
+    /// or for a group-level user the first company they can see.
+    pub fn default_company(&self) -> Option<i32> {
+        self.company_id
+            .or_else(|| self.scope.companies.iter().next().copied())
+    }
+}
+
+impl Caller {
+    /// Condition restricting `col` (an org unit id) to the caller's units.
+    pub fn units_condition<C: sea_orm::ColumnTrait>(&self, col: C) -> sea_orm::Condition {
+        let c = sea_orm::Condition::all();
+        if self.is_superuser() {
+            c
+        } else {
+            c.add(col.is_in(self.scope.units.iter().copied()))
+        }
+    }
+
+    /// Condition restricting `col` (a project id) to the caller's projects.
+    pub fn projects_condition<C: sea_orm::ColumnTrait>(&self, col: C) -> sea_orm::Condition {
+        let c = sea_orm::Condition::all();
+        if self.is_superuser() {
+            c
+        } else {
+            c.add(col.is_in(self.scope.projects.iter().copied()))
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! The database handle: one code path over SQLite and PostgreSQL.
+
+use std::{ops::Deref, sync::Arc, time::Duration};
+
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
+    DatabaseTransaction, TransactionTrait,
+};
+use sea_orm_migration::MigratorTrait;
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+use crate::{migration::Migrator, AppResult};
+
+/// A connection pool plus, on SQLite, the single-writer lock.
+///
+/// SQLite allows one writer at a time; with deferred transactions two writers
+/// that both read first deadlock into `SQLITE_BUSY`. Queuing writers in the
+/// process instead makes every write transaction wait its turn and succeed.
+#[derive(Clone)]
+pub struct Db {
+    pub conn: DatabaseConnection,
+    write_lock: Option<Arc<Mutex<()>>>,
+}
+
+/// A write transaction; holds the SQLite writer lock until commit or drop.
+pub struct WriteTxn {
+    txn: DatabaseTransaction,
+    _guard: Option<OwnedMutexGuard<()>>,
+}
+
+impl Deref for WriteTxn {
+    type Target = DatabaseTransaction;
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+}
+
+impl WriteTxn {
+    pub async fn commit(self) -> AppResult<()> {
+        self.txn.commit().await?;
+        Ok(())
+    }
+}
+
+impl Db {
+    /// Connects to `url` (`sqlite://path?mode=rwc` or `postgres://…`).
+    pub async fn connect(url: &str) -> AppResult<Self> {
+        let sqlite = url.starts_with("sqlite:");
+        let mut opts = ConnectOptions::new(url.to_string());
+        opts.max_connections(if sqlite { 8 } else { 32 })
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .sqlx_logging(false);
+        let conn = Database::connect(opts).await?;
+        if sqlite {
+            for pragma in [
+                "PRAGMA journal_mode=WAL",
+                "PRAGMA synchronous=NORMAL",
+                "PRAGMA busy_timeout=10000",
+                "PRAGMA foreign_keys=ON",
+            ] {
+                conn.execute_unprepared(pragma).await?;
+            }
+        }
+        Ok(Self {
+            conn,
+            write_lock: sqlite.then(|| Arc::new(Mutex::new(()))),
+        })
+    }
+
+    pub fn backend(&self) -> DatabaseBackend {
+        self.conn.get_database_backend()
+    }
+
+    pub async fn migrate(&self) -> AppResult<()> {
+        Migrator::up(&self.conn, None).await?;
+        Ok(())
+    }
+
+    /// Starts a write transaction (queued behind other writers on SQLite).
+    pub async fn begin(&self) -> AppResult<WriteTxn> {
+        let guard = match &self.write_lock {
+            Some(lock) => Some(lock.clone().lock_owned().await),
+            None => None,
+        };
+        let txn = self.conn.begin().await?;
+        Ok(WriteTxn { txn, _guard: guard })
+    }
+
+    /// A consistent online copy of the SQLite database (`VACUUM INTO`).
+    pub async fn backup_sqlite(&self, target: &str) -> AppResult<()> {
+        if self.backend() != DatabaseBackend::Sqlite {
+            return Err(anyhow::anyhow!(
+                "backup 命令仅用于 SQLite；PostgreSQL 请使用 pg_dump（见 docs/OPERATIONS.md）"
+            )
+            .into());
+        }
+        let escaped = target.replace('\'', "''");
+        self.conn
+            .execute_unprepared(&format!("VACUUM INTO '{escaped}'"))
+            .await?;
+        Ok(())
+    }
+}
+
+/// Optimistic locking: bumps `version` of row `id` only if it still equals
+/// the version the user edited; otherwise the edit is stale and refused.
+/// Run it first in the transaction so the row stays claimed until commit.
+pub async fn claim_version<E>(
+    txn: &impl ConnectionTrait,
+    id_col: E::Column,
+    version_col: E::Column,
+    id: i32,
+    version: i32,
+) -> AppResult<()>
+where
+    E: sea_orm::EntityTrait,
+{
+    use sea_orm::{sea_query::Expr, ColumnTrait, QueryFilter};
+    let res = E::update_many()
+        .col_expr(version_col, Expr::col(version_col).add(1))
+        .filter(id_col.eq(id))
+        .filter(version_col.eq(version))
+        .exec(txn)
+        .await?;
+    if res.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(crate::AppError::stale())
+    }
+}

@@ -1,0 +1,395 @@
+//! First start: the bootstrap administrator of a production database, and
+//! the demo company seeded by `serve --demo`.
+
+use chrono::Utc;
+use domain::org::OrgUnitKind;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, PaginatorTrait};
+
+use crate::{
+    entity::{org_unit, user},
+    messaging::announcement::{self, AnnouncementInput},
+    org::{
+        self,
+        auth::{hash_password, one_time_password},
+        role::{self, RoleInput},
+        unit::{self, OrgUnitInput},
+        user::{self as users, UserInput},
+    },
+    property::project::{self, ProjectInput},
+    AppResult, Caller, Db,
+};
+
+/// The password of every demo login (listed in README.md).
+pub const DEMO_PASSWORD: &str = "demo1234";
+
+async fn is_empty(db: &Db) -> AppResult<bool> {
+    Ok(user::Entity::find().count(&db.conn).await? == 0)
+}
+
+/// Creates the root group unit and the superuser `admin`.
+async fn create_root(
+    db: &Db,
+    group_name: &str,
+    password: &str,
+    must_change: bool,
+) -> AppResult<user::Model> {
+    let txn = db.begin().await?;
+    let now = Utc::now();
+    let group = org_unit::ActiveModel {
+        parent_id: Set(None),
+        kind: Set(OrgUnitKind::Group.code().into()),
+        name: Set(group_name.into()),
+        code: Set(String::new()),
+        path: Set(String::new()),
+        company_id: Set(None),
+        sort_order: Set(0),
+        enabled: Set(true),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&*txn)
+    .await?;
+    let mut am: org_unit::ActiveModel = group.clone().into();
+    am.path = Set(format!("/{}/", group.id));
+    am.update(&*txn).await?;
+    let admin = user::ActiveModel {
+        username: Set("admin".into()),
+        display_name: Set("系统管理员".into()),
+        phone: Set(String::new()),
+        org_unit_id: Set(group.id),
+        company_id: Set(None),
+        password_hash: Set(hash_password(password)?),
+        must_change_password: Set(must_change),
+        enabled: Set(true),
+        superuser: Set(true),
+        all_projects: Set(true),
+        locked_until: Set(None),
+        last_login_at: Set(None),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&*txn)
+    .await?;
+    txn.commit().await?;
+    Ok(admin)
+}
+
+/// On an empty production database: creates the administrator and returns
+/// the one-time password to print once. `None` when users already exist.
+pub async fn bootstrap(db: &Db) -> AppResult<Option<String>> {
+    if !is_empty(db).await? {
+        return Ok(None);
+    }
+    let password = one_time_password();
+    create_root(db, "集团", &password, true).await?;
+    Ok(Some(password))
+}
+
+fn unit_input(parent: i32, kind: OrgUnitKind, name: &str, code: &str) -> OrgUnitInput {
+    OrgUnitInput {
+        parent_id: Some(parent),
+        kind: kind.code().into(),
+        name: name.into(),
+        code: code.into(),
+        sort_order: None,
+    }
+}
+
+fn perms(modules: &[&str], extra: &[&str]) -> Vec<String> {
+    domain::org::PERMISSIONS
+        .iter()
+        .filter(|p| modules.contains(&p.module))
+        .map(|p| p.code.to_string())
+        .chain(extra.iter().map(|s| s.to_string()))
+        .collect()
+}
+
+/// Seeds the demo company once: a group with two companies, three offices,
+/// four projects, roles and one login per role. Returns whether it seeded.
+pub async fn seed_demo(db: &Db) -> AppResult<bool> {
+    if !is_empty(db).await? {
+        return Ok(false);
+    }
+    let admin = create_root(db, "安居物业集团", DEMO_PASSWORD, false).await?;
+    let caller: Caller = org::load_caller(db, admin, "127.0.0.1", String::new()).await?;
+    let group = caller.org_unit_id;
+    let region = unit::create(
+        db,
+        &caller,
+        &unit_input(group, OrgUnitKind::Region, "华南区域", "HN"),
+    )
+    .await?;
+    let sz = unit::create(
+        db,
+        &caller,
+        &unit_input(
+            region.id,
+            OrgUnitKind::Company,
+            "深圳安居物业服务有限公司",
+            "SZ",
+        ),
+    )
+    .await?;
+    let gz = unit::create(
+        db,
+        &caller,
+        &unit_input(
+            region.id,
+            OrgUnitKind::Company,
+            "广州安居物业服务有限公司",
+            "GZ",
+        ),
+    )
+    .await?;
+    let junlin = unit::create(
+        db,
+        &caller,
+        &unit_input(sz.id, OrgUnitKind::Office, "君林天下管理处", "SZ01"),
+    )
+    .await?;
+    let cuihu = unit::create(
+        db,
+        &caller,
+        &unit_input(sz.id, OrgUnitKind::Office, "翠湖山庄管理处", "SZ02"),
+    )
+    .await?;
+    let yunshan = unit::create(
+        db,
+        &caller,
+        &unit_input(gz.id, OrgUnitKind::Office, "云山雅苑管理处", "GZ01"),
+    )
+    .await?;
+    let mut projects = Vec::new();
+    for (office, code, name, address) in [
+        (
+            junlin.id,
+            "JLTX",
+            "君林天下",
+            "深圳市龙岗区布吉街道君林路 1 号",
+        ),
+        (
+            junlin.id,
+            "JLHT",
+            "君林华庭",
+            "深圳市龙岗区布吉街道君林路 9 号",
+        ),
+        (
+            cuihu.id,
+            "CHSZ",
+            "翠湖山庄",
+            "深圳市南山区西丽街道翠湖路 18 号",
+        ),
+        (yunshan.id, "YSYY", "云山雅苑", "广州市白云区云城东路 66 号"),
+    ] {
+        let input = ProjectInput {
+            org_unit_id: Some(office),
+            code: code.into(),
+            name: name.into(),
+            address: address.into(),
+        };
+        projects.push(project::create(db, &caller, &input).await?);
+    }
+    let everyday = [
+        "property",
+        "customer",
+        "occupancy",
+        "workorder",
+        "complaint",
+        "visit",
+        "report",
+        "announcement",
+        "cti",
+    ];
+    let role = |unit: i32, name: &str, description: &str, permissions: Vec<String>| RoleInput {
+        org_unit_id: Some(unit),
+        name: name.into(),
+        description: description.into(),
+        permissions,
+    };
+    let manager_role = role::create(
+        db,
+        &caller,
+        &role(
+            sz.id,
+            "管理处主任",
+            "管理处全面工作，含用户与参数维护",
+            perms(
+                &everyday,
+                &[
+                    "org.view",
+                    "user.view",
+                    "user.create",
+                    "user.edit",
+                    "user.reset_password",
+                    "role.view",
+                    "audit.view",
+                    "settings.view",
+                    "settings.configure",
+                    "billing.view",
+                    "messaging.view",
+                    "api_token.manage",
+                    "rename.create",
+                    "rename.approve",
+                ],
+            ),
+        ),
+    )
+    .await?;
+    let agent_perms = perms(
+        &[],
+        &[
+            "property.view",
+            "customer.view",
+            "customer.create",
+            "customer.edit",
+            "customer.export",
+            "occupancy.view",
+            "occupancy.create",
+            "workorder.view",
+            "workorder.create",
+            "workorder.dispatch",
+            "complaint.view",
+            "complaint.create",
+            "visit.view",
+            "visit.create",
+            "report.view",
+            "announcement.view",
+            "cti.view",
+            "cti.handle",
+            "rename.create",
+        ],
+    );
+    let agent_role = role::create(
+        db,
+        &caller,
+        &role(sz.id, "客服专员", "前台与呼叫中心客服", agent_perms.clone()),
+    )
+    .await?;
+    let engineer_role = role::create(
+        db,
+        &caller,
+        &role(
+            sz.id,
+            "维修工程师",
+            "接单维修",
+            perms(
+                &[],
+                &[
+                    "property.view",
+                    "customer.view",
+                    "workorder.view",
+                    "workorder.handle",
+                    "report.view",
+                ],
+            ),
+        ),
+    )
+    .await?;
+    let cashier_role = role::create(
+        db,
+        &caller,
+        &role(
+            sz.id,
+            "收费员",
+            "收费与开票",
+            perms(
+                &["billing"],
+                &["property.view", "customer.view", "report.view"],
+            ),
+        ),
+    )
+    .await?;
+    let gz_agent_role = role::create(
+        db,
+        &caller,
+        &role(gz.id, "客服专员", "前台与呼叫中心客服", agent_perms),
+    )
+    .await?;
+    let jl_projects = vec![projects[0].id, projects[1].id];
+    for (username, name, phone, unit, roles, all, project_ids) in [
+        (
+            "manager",
+            "王建国",
+            "13800138001",
+            junlin.id,
+            vec![manager_role.id],
+            true,
+            vec![],
+        ),
+        (
+            "agent",
+            "李静",
+            "13800138002",
+            junlin.id,
+            vec![agent_role.id],
+            false,
+            jl_projects.clone(),
+        ),
+        (
+            "engineer",
+            "张伟",
+            "13800138003",
+            junlin.id,
+            vec![engineer_role.id],
+            false,
+            jl_projects.clone(),
+        ),
+        (
+            "cashier",
+            "陈芳",
+            "13800138004",
+            junlin.id,
+            vec![cashier_role.id],
+            false,
+            jl_projects.clone(),
+        ),
+        (
+            "gz_agent",
+            "周敏",
+            "13900139005",
+            yunshan.id,
+            vec![gz_agent_role.id],
+            true,
+            vec![],
+        ),
+    ] {
+        let input = UserInput {
+            username: username.into(),
+            display_name: name.into(),
+            phone: phone.into(),
+            org_unit_id: Some(unit),
+            password: DEMO_PASSWORD.into(),
+            role_ids: roles,
+            all_projects: all,
+            project_ids,
+            superuser: false,
+        };
+        let u = users::create(db, &caller, &input).await?;
+        // Demo logins skip the first-login password change.
+        let model = user::Entity::find_by_id(u.id)
+            .one(&db.conn)
+            .await?
+            .expect("just created");
+        let mut am: user::ActiveModel = model.into();
+        am.must_change_password = Set(false);
+        am.update(&db.conn).await?;
+    }
+    let notice = announcement::create(
+        db,
+        &caller,
+        &AnnouncementInput {
+            title: "管家系统正式上线".into(),
+            body: "各管理处：新客服系统今日起正式启用，请各岗位使用本人账号登录，首次登录请修改密码。操作中遇到问题请联系集团信息部。".into(),
+            publish_from: Some(Utc::now() - chrono::Duration::hours(1)),
+            publish_to: None,
+            target_unit_ids: vec![group],
+        },
+    )
+    .await?;
+    announcement::set_published(db, &caller, notice.id, notice.version, true).await?;
+    Ok(true)
+}

@@ -1,0 +1,20 @@
+//! Use cases of Guanjia over the database: entities, migrations, queries,
+//! one transaction per use case, Scope checks and audit records.
+
+pub mod audit;
+pub mod caller;
+pub mod db;
+pub mod demo;
+pub mod entity;
+pub mod error;
+pub mod list;
+pub mod messaging;
+pub mod migration;
+pub mod org;
+pub mod property;
+pub mod settings;
+
+pub use caller::Caller;
+pub use db::Db;
+pub use error::{AppError, AppResult};
+pub use list::{Page, PageRequest};

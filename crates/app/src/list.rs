@@ -1,0 +1,134 @@
+//! Paging, sorting and keyword parameters shared by every list.
+
+use serde::{Deserialize, Serialize};
+
+pub const MAX_PER_PAGE: u64 = 100;
+/// Rows an Excel export may hold.
+pub const MAX_EXPORT_ROWS: u64 = 100_000;
+
+/// What a list request asks for. `sort` is a column key, optionally prefixed
+/// with `-` for descending order.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct PageRequest {
+    #[serde(default, deserialize_with = "lenient_number")]
+    pub page: Option<u64>,
+    #[serde(default, deserialize_with = "lenient_number")]
+    pub per_page: Option<u64>,
+    #[serde(default)]
+    pub q: Option<String>,
+    #[serde(default)]
+    pub sort: Option<String>,
+    /// Set by exports: the page may hold up to `MAX_EXPORT_ROWS` rows.
+    #[serde(skip)]
+    pub export: bool,
+}
+
+/// Query strings carry numbers as text; an empty or garbled value means
+/// "not given" rather than a failed request.
+fn lenient_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    let s: Option<String> = Option::deserialize(d)?;
+    Ok(s.and_then(|s| s.trim().parse().ok()))
+}
+
+impl PageRequest {
+    pub fn page(&self) -> u64 {
+        self.page.unwrap_or(1).max(1)
+    }
+
+    pub fn per_page(&self) -> u64 {
+        let max = if self.export {
+            MAX_EXPORT_ROWS
+        } else {
+            MAX_PER_PAGE
+        };
+        self.per_page.unwrap_or(20).clamp(1, max)
+    }
+
+    pub fn offset(&self) -> u64 {
+        (self.page() - 1) * self.per_page()
+    }
+
+    /// The trimmed keyword, if any.
+    pub fn keyword(&self) -> Option<String> {
+        self.q
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    }
+
+    /// The sort key and whether it is descending; falls back to `default`
+    /// when the requested key is not among `allowed`.
+    pub fn sort_by<'a>(&'a self, allowed: &[&'a str], default: &'a str) -> (&'a str, bool) {
+        let raw = self.sort.as_deref().unwrap_or(default);
+        let (key, desc) = raw.strip_prefix('-').map_or((raw, false), |k| (k, true));
+        if allowed.contains(&key) {
+            (key, desc)
+        } else {
+            let (k, d) = default
+                .strip_prefix('-')
+                .map_or((default, false), |k| (k, true));
+            (k, d)
+        }
+    }
+
+    /// The same request for an export: every matching row, up to
+    /// `MAX_EXPORT_ROWS`.
+    pub fn for_export(&self) -> Self {
+        Self {
+            page: Some(1),
+            per_page: Some(MAX_EXPORT_ROWS),
+            export: true,
+            ..self.clone()
+        }
+    }
+}
+
+/// One page of a list, with the total count of matching rows.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+}
+
+/// Escapes `%` and `_` for a `LIKE` pattern (with `\` as the escape
+/// character) and wraps it for a substring match.
+pub fn like_pattern(keyword: &str) -> String {
+    let escaped = keyword
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paging_defaults_and_bounds() {
+        let r = PageRequest::default();
+        assert_eq!((r.page(), r.per_page(), r.offset()), (1, 20, 0));
+        let r = PageRequest {
+            page: Some(3),
+            per_page: Some(1000),
+            ..Default::default()
+        };
+        assert_eq!((r.per_page(), r.offset()), (100, 200));
+    }
+
+    #[test]
+    fn sorting_only_allowed_keys() {
+        let r = PageRequest {
+            sort: Some("-name".into()),
+            ..Default::default()
+        };
+        assert_eq!(r.sort_by(&["name"], "id"), ("name", true));
+        assert_eq!(r.sort_by(&["code"], "-id"), ("id", true));
+    }
+
+    #[test]
+    fn like_escapes() {
+        assert_eq!(like_pattern("5%_a"), "%5\\%\\_a%");
+    }
+}

@@ -1,0 +1,113 @@
+use std::collections::BTreeSet;
+
+use domain::org::{OrgUnitKind, Scope};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+
+use crate::{
+    entity::{org_unit, project, role, role_permission, user, user_project, user_role},
+    AppError, AppResult, Caller, Db,
+};
+
+/// The subtree a user sees: their company's, or their own unit's when it is
+/// above company level (group or region staff).
+async fn visible_units(db: &Db, u: &user::Model) -> AppResult<Vec<org_unit::Model>> {
+    let base_id = u.company_id.unwrap_or(u.org_unit_id);
+    let base = org_unit::Entity::find_by_id(base_id)
+        .one(&db.conn)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    Ok(org_unit::Entity::find()
+        .filter(org_unit::Column::Path.starts_with(&base.path))
+        .all(&db.conn)
+        .await?)
+}
+
+async fn permissions_of(db: &Db, user_id: i32) -> AppResult<BTreeSet<String>> {
+    let role_ids: Vec<i32> = user_role::Entity::find()
+        .select_only()
+        .column(user_role::Column::RoleId)
+        .filter(user_role::Column::UserId.eq(user_id))
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    let enabled: Vec<i32> = role::Entity::find()
+        .select_only()
+        .column(role::Column::Id)
+        .filter(role::Column::Id.is_in(role_ids))
+        .filter(role::Column::Enabled.eq(true))
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    let perms: Vec<String> = role_permission::Entity::find()
+        .select_only()
+        .column(role_permission::Column::Permission)
+        .filter(role_permission::Column::RoleId.is_in(enabled))
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    Ok(perms.into_iter().collect())
+}
+
+async fn projects_of(db: &Db, u: &user::Model, units: &BTreeSet<i32>) -> AppResult<BTreeSet<i32>> {
+    let ids: Vec<i32> = if u.all_projects || u.superuser {
+        project::Entity::find()
+            .select_only()
+            .column(project::Column::Id)
+            .filter(project::Column::OrgUnitId.is_in(units.iter().copied()))
+            .into_tuple()
+            .all(&db.conn)
+            .await?
+    } else {
+        let explicit: Vec<i32> = user_project::Entity::find()
+            .select_only()
+            .column(user_project::Column::ProjectId)
+            .filter(user_project::Column::UserId.eq(u.id))
+            .into_tuple()
+            .all(&db.conn)
+            .await?;
+        project::Entity::find()
+            .select_only()
+            .column(project::Column::Id)
+            .filter(project::Column::Id.is_in(explicit))
+            .filter(project::Column::OrgUnitId.is_in(units.iter().copied()))
+            .into_tuple()
+            .all(&db.conn)
+            .await?
+    };
+    Ok(ids.into_iter().collect())
+}
+
+/// Loads the caller for an authenticated, enabled user.
+pub async fn load_caller(
+    db: &Db,
+    u: user::Model,
+    ip: &str,
+    csrf_token: String,
+) -> AppResult<Caller> {
+    let units = visible_units(db, &u).await?;
+    let unit_ids: BTreeSet<i32> = units.iter().map(|x| x.id).collect();
+    let companies = units
+        .iter()
+        .filter(|x| x.kind == OrgUnitKind::Company.code())
+        .map(|x| x.id)
+        .collect();
+    let projects = projects_of(db, &u, &unit_ids).await?;
+    let permissions = permissions_of(db, u.id).await?;
+    Ok(Caller {
+        user_id: u.id,
+        username: u.username,
+        display_name: u.display_name,
+        org_unit_id: u.org_unit_id,
+        company_id: u.company_id,
+        must_change_password: u.must_change_password,
+        permissions,
+        scope: Scope {
+            superuser: u.superuser,
+            units: unit_ids,
+            companies,
+            projects,
+        },
+        ip: ip.to_string(),
+        csrf_token,
+    })
+}

@@ -1,0 +1,11 @@
+//! Pure business rules of Guanjia: no I/O, no async, no database.
+//!
+//! One module per bounded context, named as in `app` and `web`.
+
+pub mod audit;
+pub mod messaging;
+pub mod org;
+pub mod settings;
+pub mod validation;
+
+pub use validation::FieldErrors;

@@ -1,0 +1,126 @@
+//! `guanjia`: the whole product in one binary.
+
+mod config;
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use config::Config;
+
+#[derive(Parser)]
+#[command(name = "guanjia", version, about = "管家 · 物业客户关系与服务系统")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 启动服务（页面、接口、后台任务）
+    Serve {
+        /// 演示模式：使用独立的演示数据库并预置演示公司和各角色账号
+        #[arg(long)]
+        demo: bool,
+    },
+    /// 只执行数据库迁移
+    Migrate,
+    /// 在线备份 SQLite 数据库到文件（VACUUM INTO）
+    Backup {
+        /// 备份文件路径（不能已存在）
+        file: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    let config = Config::load()?;
+    match cli.command.unwrap_or(Command::Serve { demo: false }) {
+        Command::Serve { demo } => serve(config, demo).await,
+        Command::Migrate => {
+            let db = app::Db::connect(&config.database_url(false)?).await?;
+            db.migrate().await?;
+            println!("数据库迁移完成");
+            Ok(())
+        }
+        Command::Backup { file } => {
+            if std::path::Path::new(&file).exists() {
+                anyhow::bail!("备份文件 {file} 已存在，请换一个文件名");
+            }
+            let db = app::Db::connect(&config.database_url(false)?).await?;
+            db.backup_sqlite(&file).await?;
+            println!("已备份到 {file}");
+            Ok(())
+        }
+    }
+}
+
+async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
+    let url = config.database_url(demo)?;
+    let db = app::Db::connect(&url).await.context("无法连接数据库")?;
+    db.migrate().await.context("数据库迁移失败")?;
+    let listener = tokio::net::TcpListener::bind(&config.listen)
+        .await
+        .with_context(|| format!("无法监听 {}", config.listen))?;
+    let addr = listener.local_addr()?;
+    println!("管家已启动: http://{addr}/");
+    if demo {
+        if config.database_url.is_some() {
+            anyhow::bail!("演示模式只能使用内置的演示数据库，请去掉 DATABASE_URL");
+        }
+        if app::demo::seed_demo(&db).await? {
+            println!("已创建演示数据。");
+        }
+        println!("演示账号（密码均为 {}）: admin 系统管理员, manager 管理处主任, agent 客服专员, engineer 维修工程师, cashier 收费员, gz_agent 广州公司客服", app::demo::DEMO_PASSWORD);
+    } else if let Some(password) = app::demo::bootstrap(&db).await? {
+        println!("初始管理员: admin 一次性密码: {password}");
+        println!("请用它登录并立即修改密码；此密码不会再次显示。");
+    } else {
+        println!("请使用您的账号登录。");
+    }
+    if let Some(metrics_addr) = &config.metrics_listen {
+        start_metrics(metrics_addr).await?;
+    }
+    let state = web::AppState {
+        db,
+        tz: config.timezone,
+        secure_cookies: config.secure_cookies,
+    };
+    let app = web::router(state);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    Ok(())
+}
+
+/// Prometheus metrics on their own listener, so they are never exposed on
+/// the public port by accident.
+async fn start_metrics(addr: &str) -> anyhow::Result<()> {
+    let handle = metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder()?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("无法监听指标端口 {addr}"))?;
+    println!("Prometheus 指标: http://{}/metrics", listener.local_addr()?);
+    let router = axum::Router::new().route(
+        "/metrics",
+        axum::routing::get(move || std::future::ready(handle.render())),
+    );
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, router).await {
+            tracing::error!(error = %e, "metrics listener stopped");
+        }
+    });
+    Ok(())
+}

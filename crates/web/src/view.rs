@@ -1,0 +1,581 @@
+//! Generic page models: list pages, forms, and their Excel export. Every list
+//! in the product renders through `ListView`, so search, sort, paging and
+//! export behave the same everywhere.
+
+use app::{Page, PageRequest};
+use domain::FieldErrors;
+
+/// A link in a toolbar or navigation.
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub label: String,
+    pub href: String,
+}
+
+impl Link {
+    pub fn new(label: impl Into<String>, href: impl Into<String>) -> Self {
+        Self {
+            label: label.into(),
+            href: href.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SelectOption {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+    /// Starts a new group heading in a checkbox list.
+    pub group: Option<String>,
+}
+
+impl SelectOption {
+    pub fn new(value: impl ToString, label: impl Into<String>, selected: bool) -> Self {
+        Self {
+            value: value.to_string(),
+            label: label.into(),
+            selected,
+            group: None,
+        }
+    }
+}
+
+/// A filter in a list's search row.
+#[derive(Debug, Clone)]
+pub struct FilterField {
+    pub name: String,
+    pub label: String,
+    /// `select`, `date` or `text`.
+    pub kind: &'static str,
+    pub value: String,
+    pub options: Vec<SelectOption>,
+}
+
+impl FilterField {
+    pub fn select(
+        name: &str,
+        label: &str,
+        value: Option<String>,
+        options: Vec<(String, String)>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            label: label.into(),
+            kind: "select",
+            value: value.unwrap_or_default(),
+            options: options
+                .into_iter()
+                .map(|(v, l)| SelectOption::new(v, l, false))
+                .collect(),
+        }
+    }
+
+    pub fn input(kind: &'static str, name: &str, label: &str, value: Option<String>) -> Self {
+        Self {
+            name: name.into(),
+            label: label.into(),
+            kind,
+            value: value.unwrap_or_default(),
+            options: vec![],
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub label: String,
+    pub right: bool,
+    pub sort_href: Option<String>,
+    /// `asc`, `desc` or empty.
+    pub sort_state: &'static str,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Cell {
+    pub text: String,
+    pub href: Option<String>,
+    /// Colour of a status tag (`blue`, `orange`, `green`, `grey`, `red`,
+    /// `struck`); empty for plain text.
+    pub tag: &'static str,
+    pub title: String,
+    pub right: bool,
+}
+
+impl Cell {
+    pub fn text(s: impl Into<String>) -> Self {
+        let text = s.into();
+        Self {
+            title: if text.chars().count() > 20 {
+                text.clone()
+            } else {
+                String::new()
+            },
+            text,
+            ..Default::default()
+        }
+    }
+
+    pub fn link(s: impl Into<String>, href: impl Into<String>) -> Self {
+        Self {
+            href: Some(href.into()),
+            ..Self::text(s)
+        }
+    }
+
+    pub fn tag(s: impl Into<String>, colour: &'static str) -> Self {
+        Self {
+            tag: colour,
+            ..Self::text(s)
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct RowAction {
+    pub label: String,
+    pub href: String,
+    pub post: bool,
+    pub confirm: String,
+    pub reason: bool,
+    pub danger: bool,
+    pub version: i32,
+}
+
+impl RowAction {
+    pub fn get(label: &str, href: String) -> Self {
+        Self {
+            label: label.into(),
+            href,
+            post: false,
+            confirm: String::new(),
+            reason: false,
+            danger: false,
+            version: 0,
+        }
+    }
+
+    /// A state-changing action posted with the row's version; `confirm`
+    /// non-empty asks first.
+    pub fn post(label: &str, href: String, version: i32, confirm: &str, danger: bool) -> Self {
+        Self {
+            label: label.into(),
+            href,
+            post: true,
+            confirm: confirm.into(),
+            reason: false,
+            danger,
+            version,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Row {
+    pub cells: Vec<Cell>,
+    pub actions: Vec<RowAction>,
+}
+
+/// One list page: search row, table, pager, export link.
+#[derive(Debug, Clone, Default)]
+pub struct ListView {
+    pub title: String,
+    pub base: String,
+    pub q: String,
+    pub placeholder: String,
+    pub filters: Vec<FilterField>,
+    pub advanced: Vec<FilterField>,
+    pub advanced_open: bool,
+    pub toolbar: Vec<Link>,
+    pub export_href: Option<String>,
+    pub columns: Vec<Column>,
+    pub has_actions: bool,
+    pub rows: Vec<Row>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+    pub pages: u64,
+    pub sort: String,
+    pub prev_href: Option<String>,
+    pub next_href: Option<String>,
+    /// Query parameters other than paging, kept by the pager's jump form.
+    pub keep_params: Vec<(String, String)>,
+    pub empty_hint: String,
+}
+
+/// Builds the query string of a list URL from its parameters.
+fn query_string(params: &[(String, String)]) -> String {
+    let encoded: Vec<String> = params
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+        .collect();
+    if encoded.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", encoded.join("&"))
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+impl ListView {
+    /// Starts a list at `base` for a request; `filters` are the current
+    /// filter values (kept in every link so lists can be bookmarked).
+    pub fn new(
+        title: &str,
+        base: &str,
+        req: &PageRequest,
+        filters: &[(&str, Option<String>)],
+    ) -> Self {
+        let mut keep: Vec<(String, String)> = filters
+            .iter()
+            .filter_map(|(k, v)| v.clone().map(|v| (k.to_string(), v)))
+            .filter(|(_, v)| !v.is_empty())
+            .collect();
+        if let Some(q) = req.keyword() {
+            keep.push(("q".into(), q));
+        }
+        let sort = req.sort.clone().unwrap_or_default();
+        if !sort.is_empty() {
+            keep.push(("sort".into(), sort.clone()));
+        }
+        Self {
+            title: title.into(),
+            base: base.into(),
+            q: req.keyword().unwrap_or_default(),
+            page: req.page(),
+            per_page: req.per_page(),
+            sort,
+            keep_params: keep,
+            empty_hint: "暂无数据".into(),
+            ..Default::default()
+        }
+    }
+
+    fn href_with(&self, extra: &[(&str, String)], skip: &[&str]) -> String {
+        let mut params: Vec<(String, String)> = self
+            .keep_params
+            .iter()
+            .filter(|(k, _)| !skip.contains(&k.as_str()))
+            .cloned()
+            .collect();
+        params.extend(extra.iter().map(|(k, v)| (k.to_string(), v.clone())));
+        format!("{}{}", self.base, query_string(&params))
+    }
+
+    /// Adds a column; `sort_key` makes it sortable.
+    pub fn column(&mut self, label: &str, sort_key: Option<&str>, right: bool) -> &mut Self {
+        let (sort_href, sort_state) = match sort_key {
+            Some(key) => {
+                let (state, next) = if self.sort == key {
+                    ("asc", format!("-{key}"))
+                } else if self.sort == format!("-{key}") {
+                    ("desc", key.to_string())
+                } else {
+                    ("", key.to_string())
+                };
+                (
+                    Some(self.href_with(&[("sort", next)], &["sort", "page"])),
+                    state,
+                )
+            }
+            None => (None, ""),
+        };
+        self.columns.push(Column {
+            label: label.into(),
+            right,
+            sort_href,
+            sort_state,
+        });
+        self
+    }
+
+    /// Fills rows and the pager from a page of results.
+    pub fn fill<T>(&mut self, page: &Page<T>, row: impl Fn(&T) -> Row) {
+        self.rows = page.items.iter().map(row).collect();
+        self.has_actions = self.rows.iter().any(|r| !r.actions.is_empty());
+        self.total = page.total;
+        self.pages = page.total.div_ceil(self.per_page).max(1);
+        let per_page = self.per_page.to_string();
+        if self.page > 1 {
+            self.prev_href = Some(self.href_with(
+                &[
+                    ("page", (self.page - 1).to_string()),
+                    ("per_page", per_page.clone()),
+                ],
+                &[],
+            ));
+        }
+        if self.page < self.pages {
+            self.next_href = Some(self.href_with(
+                &[
+                    ("page", (self.page + 1).to_string()),
+                    ("per_page", per_page),
+                ],
+                &[],
+            ));
+        }
+    }
+
+    pub fn export(&mut self, path: &str) -> &mut Self {
+        let mut export = self.clone();
+        export.base = path.into();
+        self.export_href = Some(export.href_with(&[], &["page", "per_page"]));
+        self
+    }
+
+    pub fn colspan(&self) -> usize {
+        self.columns.len() + usize::from(self.has_actions)
+    }
+
+    pub fn total_text(&self) -> String {
+        thousands(self.total)
+    }
+
+    pub fn page_sizes(&self) -> Vec<(u64, &'static str)> {
+        [20, 50, 100]
+            .into_iter()
+            .map(|n| (n, if n == self.per_page { "selected" } else { "" }))
+            .collect()
+    }
+
+    /// The list as an Excel workbook: the same columns and cells as shown.
+    pub fn to_xlsx(&self) -> anyhow::Result<Vec<u8>> {
+        use rust_xlsxwriter::{Format, Workbook};
+        let mut wb = Workbook::new();
+        let sheet = wb.add_worksheet();
+        sheet.set_name(self.title.chars().take(31).collect::<String>())?;
+        let head = Format::new().set_bold().set_background_color(0xE6F4FF);
+        for (c, col) in self.columns.iter().enumerate() {
+            sheet.write_with_format(0, c as u16, &col.label, &head)?;
+            sheet.set_column_width(c as u16, 18)?;
+        }
+        for (r, row) in self.rows.iter().enumerate() {
+            for (c, cell) in row.cells.iter().enumerate() {
+                sheet.write(r as u32 + 1, c as u16, &cell.text)?;
+            }
+        }
+        sheet.set_freeze_panes(1, 0)?;
+        Ok(wb.save_to_buffer()?)
+    }
+}
+
+/// `12345` → `12,345`.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A form field as the template renders it.
+#[derive(Debug, Clone, Default)]
+pub struct Field {
+    pub name: String,
+    pub label: String,
+    /// `text`, `password`, `number`, `date`, `datetime-local`, `textarea`,
+    /// `select`, `checks` or `bool`.
+    pub kind: &'static str,
+    pub value: String,
+    pub required: bool,
+    pub readonly: bool,
+    pub placeholder: String,
+    pub hint: String,
+    pub error: Option<String>,
+    pub options: Vec<SelectOption>,
+}
+
+impl Field {
+    pub fn new(kind: &'static str, name: &str, label: &str, value: impl Into<String>) -> Self {
+        Self {
+            kind,
+            name: name.into(),
+            label: label.into(),
+            value: value.into(),
+            ..Default::default()
+        }
+    }
+
+    pub fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+
+    pub fn readonly(mut self) -> Self {
+        self.readonly = true;
+        self
+    }
+
+    pub fn hint(mut self, h: &str) -> Self {
+        self.hint = h.into();
+        self
+    }
+
+    pub fn placeholder(mut self, p: &str) -> Self {
+        self.placeholder = p.into();
+        self
+    }
+
+    pub fn options(mut self, options: Vec<SelectOption>) -> Self {
+        self.options = options;
+        self
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Section {
+    pub title: String,
+    pub wide: bool,
+    pub fields: Vec<Field>,
+}
+
+impl Section {
+    pub fn new(title: &str, fields: Vec<Field>) -> Self {
+        Self {
+            title: title.into(),
+            wide: false,
+            fields,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FormView {
+    pub title: String,
+    pub action: String,
+    pub version: Option<i32>,
+    pub sections: Vec<Section>,
+    pub submit_label: String,
+    pub cancel_href: String,
+    pub error: Option<String>,
+}
+
+impl FormView {
+    pub fn new(title: &str, action: String, cancel_href: &str, sections: Vec<Section>) -> Self {
+        Self {
+            title: title.into(),
+            action,
+            sections,
+            submit_label: "保存".into(),
+            cancel_href: cancel_href.into(),
+            ..Default::default()
+        }
+    }
+
+    pub fn version(mut self, v: i32) -> Self {
+        self.version = Some(v);
+        self
+    }
+
+    /// Puts each field error beside its field and a summary on top.
+    pub fn with_errors(mut self, errors: &FieldErrors) -> Self {
+        for s in &mut self.sections {
+            for f in &mut s.fields {
+                f.error = errors.get(&f.name).map(str::to_string);
+            }
+        }
+        let unplaced: Vec<&str> = errors
+            .iter()
+            .filter(|(k, _)| {
+                !self
+                    .sections
+                    .iter()
+                    .any(|s| s.fields.iter().any(|f| &&f.name == k))
+            })
+            .map(|(_, v)| v.as_str())
+            .collect();
+        self.error = Some(if unplaced.is_empty() {
+            "提交的内容有误，请检查标出的字段".into()
+        } else {
+            unplaced.join("；")
+        });
+        self
+    }
+
+    pub fn with_message(mut self, message: String) -> Self {
+        self.error = Some(message);
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_separator() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(12345), "12,345");
+        assert_eq!(thousands(1234567), "1,234,567");
+    }
+
+    #[test]
+    fn sort_links_toggle_and_keep_filters() {
+        let req = PageRequest {
+            sort: Some("name".into()),
+            q: Some("张".into()),
+            ..Default::default()
+        };
+        let mut l = ListView::new(
+            "用户",
+            "/system/users",
+            &req,
+            &[("enabled", Some("1".into()))],
+        );
+        l.column("姓名", Some("name"), false)
+            .column("登录名", Some("username"), false);
+        assert_eq!(l.columns[0].sort_state, "asc");
+        assert_eq!(
+            l.columns[0].sort_href.as_deref(),
+            Some("/system/users?enabled=1&q=%E5%BC%A0&sort=-name")
+        );
+        assert_eq!(l.columns[1].sort_state, "");
+    }
+
+    #[test]
+    fn pager_links() {
+        let req = PageRequest {
+            page: Some(2),
+            per_page: Some(20),
+            ..Default::default()
+        };
+        let mut l = ListView::new("x", "/x", &req, &[]);
+        l.fill(
+            &Page {
+                items: vec![1; 20],
+                total: 45,
+            },
+            |_| Row::default(),
+        );
+        assert_eq!(l.pages, 3);
+        assert_eq!(l.prev_href.as_deref(), Some("/x?page=1&per_page=20"));
+        assert_eq!(l.next_href.as_deref(), Some("/x?page=3&per_page=20"));
+    }
+}
+
+/// A UTC instant shown in the company's zone as `2026-11-22 14:30`.
+pub fn local_time(tz: chrono_tz::Tz, t: chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
+}
+
+pub fn local_time_opt(tz: chrono_tz::Tz, t: Option<chrono::DateTime<chrono::Utc>>) -> String {
+    t.map(|t| local_time(tz, t)).unwrap_or_default()
+}
