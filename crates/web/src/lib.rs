@@ -6,10 +6,16 @@ mod assets;
 mod auth;
 mod error;
 mod form;
+mod openapi;
 mod shell;
 mod view;
 
+mod audit;
+mod messaging;
 mod org;
+mod property;
+mod report;
+mod settings;
 
 use std::sync::Arc;
 
@@ -34,6 +40,12 @@ pub fn router(state: AppState) -> Router {
     let state = Arc::new(state);
     Router::new()
         .merge(org::routes())
+        .merge(settings::routes())
+        .merge(audit::routes())
+        .merge(messaging::routes())
+        .merge(property::routes())
+        .merge(report::routes())
+        .merge(openapi::routes())
         .layer(middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,

@@ -4,10 +4,7 @@
 use app::Caller;
 use axum::response::{Html, IntoResponse, Response};
 
-use crate::{
-    auth::{clear_flash, PageAuth},
-    view::Link,
-};
+use crate::auth::{clear_flash, PageAuth};
 
 #[derive(Debug, Clone)]
 pub struct NavItem {
@@ -123,13 +120,6 @@ impl Shell {
             flash_error: auth.flash.as_deref().is_some_and(|f| f.starts_with('!')),
             todo_count: 0,
         }
-    }
-
-    pub fn crumbs(mut self, crumbs: &[Link]) -> Self {
-        self.breadcrumb.truncate(1);
-        self.breadcrumb
-            .extend(crumbs.iter().map(|l| l.label.clone()));
-        self
     }
 }
 

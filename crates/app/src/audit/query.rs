@@ -133,3 +133,13 @@ pub async fn list_logins(
         .await?;
     Ok(Page { items, total })
 }
+
+/// One operation-log row inside the caller's scope.
+pub async fn get_audit(db: &Db, caller: &Caller, id: i32) -> AppResult<AuditRow> {
+    caller.require("audit.view")?;
+    audit_log::Entity::find_by_id(id)
+        .filter(company_scope(caller, audit_log::Column::CompanyId))
+        .one(&db.conn)
+        .await?
+        .ok_or(crate::AppError::NotFound)
+}

@@ -10,7 +10,7 @@ pub use calendar::{
     HolidayInput,
 };
 pub use dictionary::{create_item, get_item, list_items, options, update_item, DictItemInput};
-pub use numbering::{list_rules, next_number, update_rule, RuleInput};
+pub use numbering::{get_rule, list_rules, next_number, update_rule, RuleInput};
 
 use chrono::{NaiveDate, Utc};
 use domain::settings::{HolidayKind, DICTIONARIES, NUMBERING_DEFAULTS};

@@ -155,3 +155,12 @@ pub async fn next_number(
     };
     Ok(domain_rule.format(today, counter.last_value))
 }
+
+pub async fn get_rule(db: &Db, caller: &Caller, id: i32) -> AppResult<numbering_rule::Model> {
+    caller.require("settings.view")?;
+    numbering_rule::Entity::find_by_id(id)
+        .one(&db.conn)
+        .await?
+        .filter(|r| caller.scope.sees_company(r.company_id))
+        .ok_or(AppError::NotFound)
+}

@@ -1,0 +1,141 @@
+//! The workbench (RPT-1): announcements, the caller's to-dos and the counts
+//! of what they manage. Later modules add their to-dos and counts here.
+
+use app::{
+    messaging::announcement::{self, AnnouncementView},
+    org::user::{self, UserFilter},
+    PageRequest,
+};
+use askama::Template;
+use axum::{extract::State, response::Response, routing::get, Json, Router};
+use serde::Serialize;
+
+use crate::{
+    api::ApiResult,
+    auth::{ApiAuth, PageAuth},
+    error::PageError,
+    shell::{render, shell, Shell},
+    view::{local_time, thousands},
+    SharedState,
+};
+
+pub fn routes() -> Router<SharedState> {
+    Router::new()
+        .route("/", get(workbench))
+        .route("/api/v1/workbench", get(workbench_api))
+}
+
+/// A to-do of the caller. Modules that create work (orders, tasks,
+/// approvals, visits) contribute theirs.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Todo {
+    pub kind: String,
+    pub title: String,
+    pub href: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Stat {
+    pub label: &'static str,
+    pub value: u64,
+    pub href: &'static str,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct WorkbenchBody {
+    pub announcements: Vec<AnnouncementView>,
+    pub todos: Vec<Todo>,
+    pub stats: Vec<Stat>,
+}
+
+async fn gather(st: &SharedState, c: &app::Caller) -> Result<WorkbenchBody, app::AppError> {
+    let announcements = announcement::for_workbench(&st.db, c, 8).await?;
+    let mut stats = vec![Stat {
+        label: "可访问项目",
+        value: if c.is_superuser() {
+            app::property::project::in_scope(&st.db, c).await?.len() as u64
+        } else {
+            c.scope.projects.len() as u64
+        },
+        href: "/property/projects",
+    }];
+    if c.can("user.view") {
+        let one = PageRequest {
+            per_page: Some(1),
+            ..Default::default()
+        };
+        let total = user::list(
+            &st.db,
+            c,
+            &one,
+            &UserFilter {
+                enabled: Some("1".into()),
+                ..Default::default()
+            },
+        )
+        .await?
+        .total;
+        stats.push(Stat {
+            label: "在用账号",
+            value: total,
+            href: "/system/users",
+        });
+    }
+    Ok(WorkbenchBody {
+        announcements,
+        todos: vec![],
+        stats,
+    })
+}
+
+struct AnnouncementRow {
+    id: i32,
+    title: String,
+    at: String,
+}
+
+#[derive(Template)]
+#[template(path = "report/workbench.html")]
+struct WorkbenchPage {
+    shell: Shell,
+    greeting: String,
+    announcements: Vec<AnnouncementRow>,
+    todos: Vec<Todo>,
+    stats: Vec<(String, String, &'static str)>,
+}
+
+pub async fn workbench(
+    State(st): State<SharedState>,
+    auth: PageAuth,
+) -> Result<Response, PageError> {
+    let body = gather(&st, &auth.caller).await?;
+    let page = WorkbenchPage {
+        shell: shell(&st, &auth, "report", "我的工作台").await,
+        greeting: format!("{}，您好", auth.caller.display_name),
+        announcements: body
+            .announcements
+            .into_iter()
+            .map(|a| AnnouncementRow {
+                id: a.id,
+                title: a.title,
+                at: local_time(st.tz, a.publish_from),
+            })
+            .collect(),
+        todos: body.todos,
+        stats: body
+            .stats
+            .into_iter()
+            .map(|s| (s.label.to_string(), thousands(s.value), s.href))
+            .collect(),
+    };
+    Ok(render(&page, auth.flash.is_some()))
+}
+
+/// The workbench as JSON: announcements, to-dos and counts.
+#[utoipa::path(get, path = "/api/v1/workbench", tag = "工作台", responses((status = 200, body = WorkbenchBody)))]
+pub async fn workbench_api(
+    State(st): State<SharedState>,
+    ApiAuth(c): ApiAuth,
+) -> ApiResult<WorkbenchBody> {
+    Ok(Json(gather(&st, &c).await?))
+}
