@@ -162,8 +162,10 @@ pub async fn login(
     }
     if !verify_password(password, &u.password_hash) {
         log_login(db, username, Some(&u), ip, false, "密码错误").await?;
-        let failures = recent_failures(db, u.id, now).await?;
-        if let LoginThrottle::LockedUntil(until) = LoginThrottle::evaluate(&failures, now) {
+        // Evaluated after logging, so the attempt just made counts.
+        let after = Utc::now();
+        let failures = recent_failures(db, u.id, after).await?;
+        if let LoginThrottle::LockedUntil(until) = LoginThrottle::evaluate(&failures, after) {
             let mut am = u.clone().into_active_model();
             am.locked_until = Set(Some(until));
             am.update(&db.conn).await?;

@@ -1,0 +1,210 @@
+//! Starts the real router on port 0 against a fresh database per test:
+//! a SQLite temp file, or a new database on the PostgreSQL server named by
+//! `TEST_DATABASE_URL`.
+
+use std::net::SocketAddr;
+
+use reqwest::{Client, Method, Response, StatusCode};
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{json, Value};
+
+pub struct TestApp {
+    pub base: String,
+    pub db: app::Db,
+    _dir: Option<TempDir>,
+}
+
+/// A temporary directory removed on drop.
+pub struct TempDir(pub std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn unique() -> String {
+    app::org::auth::random_token(6)
+}
+
+async fn fresh_database() -> (String, Option<TempDir>) {
+    match std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|s| !s.is_empty())
+    {
+        Some(url) => {
+            let admin = Database::connect(&url)
+                .await
+                .expect("connect to TEST_DATABASE_URL");
+            let name = format!("gj_t_{}", unique());
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create test database");
+            admin.close().await.ok();
+            let base = url.rsplit_once('/').expect("database url with a name").0;
+            (format!("{base}/{name}"), None)
+        }
+        None => {
+            let dir = std::env::temp_dir().join(format!("guanjia-test-{}", unique()));
+            std::fs::create_dir_all(&dir).unwrap();
+            (
+                format!("sqlite://{}?mode=rwc", dir.join("t.db").display()),
+                Some(TempDir(dir)),
+            )
+        }
+    }
+}
+
+impl TestApp {
+    /// A server over an empty, migrated database.
+    pub async fn empty() -> Self {
+        let (url, dir) = fresh_database().await;
+        let db = app::Db::connect(&url).await.expect("connect");
+        db.migrate().await.expect("migrate");
+        let state = web::AppState {
+            db: db.clone(),
+            tz: chrono_tz::Asia::Shanghai,
+            secure_cookies: false,
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                web::router(state).into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .unwrap();
+        });
+        Self {
+            base: format!("http://{addr}"),
+            db,
+            _dir: dir,
+        }
+    }
+
+    /// A server over the demo company (two companies, offices, roles, users).
+    pub async fn demo() -> Self {
+        let app = Self::empty().await;
+        assert!(app::demo::seed_demo(&app.db).await.unwrap());
+        app
+    }
+
+    /// A logged-in client for a demo user.
+    pub async fn login(&self, username: &str) -> Session {
+        self.login_with(username, app::demo::DEMO_PASSWORD).await
+    }
+
+    pub async fn login_with(&self, username: &str, password: &str) -> Session {
+        let s = Session::new(&self.base);
+        let r = s
+            .client
+            .post(format!("{}/api/v1/auth/login", self.base))
+            .json(&json!({"username": username, "password": password}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status(),
+            StatusCode::OK,
+            "login {username}: {}",
+            r.text().await.unwrap_or_default()
+        );
+        let body: Value = r.json().await.unwrap();
+        Session {
+            csrf: body["csrf_token"].as_str().unwrap().to_string(),
+            ..s
+        }
+    }
+}
+
+/// A cookie-carrying client, the way a browser or integrator calls.
+pub struct Session {
+    pub client: Client,
+    pub base: String,
+    pub csrf: String,
+}
+
+impl Session {
+    pub fn new(base: &str) -> Self {
+        let client = Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Self {
+            client,
+            base: base.into(),
+            csrf: String::new(),
+        }
+    }
+
+    pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Response {
+        let mut req = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .header("X-CSRF-Token", &self.csrf);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        req.send().await.unwrap()
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        let r = self.call(Method::GET, path, None).await;
+        let status = r.status();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn send(&self, method: Method, path: &str, body: Value) -> (StatusCode, Value) {
+        let r = self.call(method, path, Some(body)).await;
+        let status = r.status();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.send(Method::POST, path, body).await
+    }
+
+    pub async fn put(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.send(Method::PUT, path, body).await
+    }
+
+    /// Fetches an HTML page.
+    pub async fn page(&self, path: &str) -> (StatusCode, String) {
+        let r = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.text().await.unwrap())
+    }
+
+    /// Submits an HTML form the way a browser does (urlencoded, `_csrf`).
+    pub async fn form(&self, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+        let mut all: Vec<(&str, &str)> = vec![("_csrf", &self.csrf)];
+        all.extend_from_slice(fields);
+        let r = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .form(&all)
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.text().await.unwrap())
+    }
+}
+
+/// Finds the id of an item by a field value in a list answer.
+pub fn id_where(list: &Value, field: &str, value: &str) -> i64 {
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i[field] == value)
+        .unwrap_or_else(|| panic!("no {field}={value} in {list}"))["id"]
+        .as_i64()
+        .unwrap()
+}

@@ -1,0 +1,13 @@
+//! Integration tests: the real router over a fresh database per test, driven
+//! over HTTP. Runs on SQLite, and on PostgreSQL when `TEST_DATABASE_URL` is
+//! set.
+
+mod harness;
+
+mod audit;
+mod auth;
+mod locking;
+mod org;
+mod scope;
+mod settings;
+mod xss;
