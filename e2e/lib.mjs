@@ -85,10 +85,64 @@ export async function open(context, path = '/') {
   return { page, response };
 }
 
-/** Save a full-page PNG of `page` as SCREENSHOT_DIR/<name>(.png). Returns the file path. */
+/**
+ * Save a full-page PNG of `page` as SCREENSHOT_DIR/<name>(.png). Returns the file path.
+ * The page is scrolled to the top first: a full-page capture of a scrolled page
+ * paints the sticky top bar, side nav and form footer in the middle of it.
+ */
 export async function shot(page, name) {
   mkdirSync(screenshotDir, { recursive: true });
   const file = join(screenshotDir, name.endsWith('.png') ? name : `${name}.png`);
+  await page.evaluate(() => window.scrollTo(0, 0)).catch(() => {});
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+// ---------------------------------------------------------------------------
+// Helpers for journey tests: find things the way a person would.
+// ---------------------------------------------------------------------------
+
+function escapeRegExp(s) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * The form control labelled exactly `label`. Required fields render their
+ * label as "*名称", so a leading asterisk is allowed; anything else must match
+ * exactly (so 新密码 does not also find 确认新密码).
+ */
+export function field(page, label) {
+  return page.getByLabel(new RegExp(`^\\*?\\s*${escapeRegExp(label)}\\s*$`));
+}
+
+/** Choose the option of `select` whose visible text contains `text`; returns its value. */
+export async function chooseOption(select, text) {
+  const options = await select.locator('option').evaluateAll((os) =>
+    os.map((o) => ({ value: o.value, text: o.textContent || '' })),
+  );
+  const hit = options.find((o) => o.text.includes(text));
+  if (!hit) {
+    throw new Error(`no option containing "${text}"; options: ${options.map((o) => o.text.trim()).join(' | ')}`);
+  }
+  await select.selectOption(hit.value);
+  return hit.value;
+}
+
+/**
+ * Click `target` (a locator) and wait for the page it leads to. Returns the
+ * final document response (after any redirects); for a normal form POST that
+ * redirects, `response.request().redirectedFrom()` is the POST.
+ */
+export async function clickAndWait(page, target, timeout = 15_000) {
+  const [response] = await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load', timeout }),
+    target.click({ timeout }),
+  ]);
+  return response;
+}
+
+/** Text of the flash toast on the current page ('' if none). Works after it faded out. */
+export async function toastText(page) {
+  const toast = page.locator('.toast').first();
+  return (await toast.count()) ? ((await toast.textContent()) || '').trim() : '';
 }

@@ -44,8 +44,7 @@ impl Caller {
     /// The company whose settings apply to the caller by default: their own,
     /// or for a group-level user the first company they can see.
     pub fn default_company(&self) -> Option<i32> {
-        self.company_id
-            .or_else(|| self.scope.companies.iter().next().copied())
+        self.company_id.or_else(|| self.scope.companies.iter().next().copied())
     }
 }
 

@@ -2,10 +2,7 @@
 
 use std::{ops::Deref, sync::Arc, time::Duration};
 
-use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
-    DatabaseTransaction, TransactionTrait,
-};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DatabaseTransaction, TransactionTrait};
 use sea_orm_migration::MigratorTrait;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
@@ -47,25 +44,14 @@ impl Db {
     pub async fn connect(url: &str) -> AppResult<Self> {
         let sqlite = url.starts_with("sqlite:");
         let mut opts = ConnectOptions::new(url.to_string());
-        opts.max_connections(if sqlite { 8 } else { 32 })
-            .min_connections(1)
-            .acquire_timeout(Duration::from_secs(30))
-            .sqlx_logging(false);
+        opts.max_connections(if sqlite { 8 } else { 32 }).min_connections(1).acquire_timeout(Duration::from_secs(30)).sqlx_logging(false);
         let conn = Database::connect(opts).await?;
         if sqlite {
-            for pragma in [
-                "PRAGMA journal_mode=WAL",
-                "PRAGMA synchronous=NORMAL",
-                "PRAGMA busy_timeout=10000",
-                "PRAGMA foreign_keys=ON",
-            ] {
+            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=10000", "PRAGMA foreign_keys=ON"] {
                 conn.execute_unprepared(pragma).await?;
             }
         }
-        Ok(Self {
-            conn,
-            write_lock: sqlite.then(|| Arc::new(Mutex::new(()))),
-        })
+        Ok(Self { conn, write_lock: sqlite.then(|| Arc::new(Mutex::new(()))) })
     }
 
     pub fn backend(&self) -> DatabaseBackend {
@@ -90,15 +76,10 @@ impl Db {
     /// A consistent online copy of the SQLite database (`VACUUM INTO`).
     pub async fn backup_sqlite(&self, target: &str) -> AppResult<()> {
         if self.backend() != DatabaseBackend::Sqlite {
-            return Err(anyhow::anyhow!(
-                "backup 命令仅用于 SQLite；PostgreSQL 请使用 pg_dump（见 docs/OPERATIONS.md）"
-            )
-            .into());
+            return Err(anyhow::anyhow!("backup 命令仅用于 SQLite；PostgreSQL 请使用 pg_dump（见 docs/OPERATIONS.md）").into());
         }
         let escaped = target.replace('\'', "''");
-        self.conn
-            .execute_unprepared(&format!("VACUUM INTO '{escaped}'"))
-            .await?;
+        self.conn.execute_unprepared(&format!("VACUUM INTO '{escaped}'")).await?;
         Ok(())
     }
 }
@@ -106,13 +87,7 @@ impl Db {
 /// Optimistic locking: bumps `version` of row `id` only if it still equals
 /// the version the user edited; otherwise the edit is stale and refused.
 /// Run it first in the transaction so the row stays claimed until commit.
-pub async fn claim_version<E>(
-    txn: &impl ConnectionTrait,
-    id_col: E::Column,
-    version_col: E::Column,
-    id: i32,
-    version: i32,
-) -> AppResult<()>
+pub async fn claim_version<E>(txn: &impl ConnectionTrait, id_col: E::Column, version_col: E::Column, id: i32, version: i32) -> AppResult<()>
 where
     E: sea_orm::EntityTrait,
 {

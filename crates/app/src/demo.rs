@@ -27,12 +27,7 @@ async fn is_empty(db: &Db) -> AppResult<bool> {
 }
 
 /// Creates the root group unit and the superuser `admin`.
-async fn create_root(
-    db: &Db,
-    group_name: &str,
-    password: &str,
-    must_change: bool,
-) -> AppResult<user::Model> {
+async fn create_root(db: &Db, group_name: &str, password: &str, must_change: bool) -> AppResult<user::Model> {
     let txn = db.begin().await?;
     let now = Utc::now();
     let group = org_unit::ActiveModel {
@@ -90,13 +85,7 @@ pub async fn bootstrap(db: &Db) -> AppResult<Option<String>> {
 }
 
 fn unit_input(parent: i32, kind: OrgUnitKind, name: &str, code: &str) -> OrgUnitInput {
-    OrgUnitInput {
-        parent_id: Some(parent),
-        kind: kind.code().into(),
-        name: name.into(),
-        code: code.into(),
-        sort_order: None,
-    }
+    OrgUnitInput { parent_id: Some(parent), kind: kind.code().into(), name: name.into(), code: code.into(), sort_order: None }
 }
 
 fn perms(modules: &[&str], extra: &[&str]) -> Vec<String> {
@@ -117,93 +106,23 @@ pub async fn seed_demo(db: &Db) -> AppResult<bool> {
     let admin = create_root(db, "安居物业集团", DEMO_PASSWORD, false).await?;
     let caller: Caller = org::load_caller(db, admin, "127.0.0.1", String::new()).await?;
     let group = caller.org_unit_id;
-    let region = unit::create(
-        db,
-        &caller,
-        &unit_input(group, OrgUnitKind::Region, "华南区域", "HN"),
-    )
-    .await?;
-    let sz = unit::create(
-        db,
-        &caller,
-        &unit_input(
-            region.id,
-            OrgUnitKind::Company,
-            "深圳安居物业服务有限公司",
-            "SZ",
-        ),
-    )
-    .await?;
-    let gz = unit::create(
-        db,
-        &caller,
-        &unit_input(
-            region.id,
-            OrgUnitKind::Company,
-            "广州安居物业服务有限公司",
-            "GZ",
-        ),
-    )
-    .await?;
-    let junlin = unit::create(
-        db,
-        &caller,
-        &unit_input(sz.id, OrgUnitKind::Office, "君林天下管理处", "SZ01"),
-    )
-    .await?;
-    let cuihu = unit::create(
-        db,
-        &caller,
-        &unit_input(sz.id, OrgUnitKind::Office, "翠湖山庄管理处", "SZ02"),
-    )
-    .await?;
-    let yunshan = unit::create(
-        db,
-        &caller,
-        &unit_input(gz.id, OrgUnitKind::Office, "云山雅苑管理处", "GZ01"),
-    )
-    .await?;
+    let region = unit::create(db, &caller, &unit_input(group, OrgUnitKind::Region, "华南区域", "HN")).await?;
+    let sz = unit::create(db, &caller, &unit_input(region.id, OrgUnitKind::Company, "深圳安居物业服务有限公司", "SZ")).await?;
+    let gz = unit::create(db, &caller, &unit_input(region.id, OrgUnitKind::Company, "广州安居物业服务有限公司", "GZ")).await?;
+    let junlin = unit::create(db, &caller, &unit_input(sz.id, OrgUnitKind::Office, "君林天下管理处", "SZ01")).await?;
+    let cuihu = unit::create(db, &caller, &unit_input(sz.id, OrgUnitKind::Office, "翠湖山庄管理处", "SZ02")).await?;
+    let yunshan = unit::create(db, &caller, &unit_input(gz.id, OrgUnitKind::Office, "云山雅苑管理处", "GZ01")).await?;
     let mut projects = Vec::new();
     for (office, code, name, address) in [
-        (
-            junlin.id,
-            "JLTX",
-            "君林天下",
-            "深圳市龙岗区布吉街道君林路 1 号",
-        ),
-        (
-            junlin.id,
-            "JLHT",
-            "君林华庭",
-            "深圳市龙岗区布吉街道君林路 9 号",
-        ),
-        (
-            cuihu.id,
-            "CHSZ",
-            "翠湖山庄",
-            "深圳市南山区西丽街道翠湖路 18 号",
-        ),
+        (junlin.id, "JLTX", "君林天下", "深圳市龙岗区布吉街道君林路 1 号"),
+        (junlin.id, "JLHT", "君林华庭", "深圳市龙岗区布吉街道君林路 9 号"),
+        (cuihu.id, "CHSZ", "翠湖山庄", "深圳市南山区西丽街道翠湖路 18 号"),
         (yunshan.id, "YSYY", "云山雅苑", "广州市白云区云城东路 66 号"),
     ] {
-        let input = ProjectInput {
-            org_unit_id: Some(office),
-            code: code.into(),
-            name: name.into(),
-            address: address.into(),
-        };
+        let input = ProjectInput { org_unit_id: Some(office), code: code.into(), name: name.into(), address: address.into() };
         projects.push(project::create(db, &caller, &input).await?);
     }
-    let everyday = [
-        "property",
-        "customer",
-        "occupancy",
-        "workorder",
-        "complaint",
-        "visit",
-        "report",
-        "announcement",
-        "cti",
-    ];
+    let everyday = ["property", "customer", "occupancy", "workorder", "complaint", "visit", "report", "announcement", "cti"];
     let role = |unit: i32, name: &str, description: &str, permissions: Vec<String>| RoleInput {
         org_unit_id: Some(unit),
         name: name.into(),
@@ -263,12 +182,7 @@ pub async fn seed_demo(db: &Db) -> AppResult<bool> {
             "rename.create",
         ],
     );
-    let agent_role = role::create(
-        db,
-        &caller,
-        &role(sz.id, "客服专员", "前台与呼叫中心客服", agent_perms.clone()),
-    )
-    .await?;
+    let agent_role = role::create(db, &caller, &role(sz.id, "客服专员", "前台与呼叫中心客服", agent_perms.clone())).await?;
     let engineer_role = role::create(
         db,
         &caller,
@@ -276,86 +190,24 @@ pub async fn seed_demo(db: &Db) -> AppResult<bool> {
             sz.id,
             "维修工程师",
             "接单维修",
-            perms(
-                &[],
-                &[
-                    "property.view",
-                    "customer.view",
-                    "workorder.view",
-                    "workorder.handle",
-                    "report.view",
-                ],
-            ),
+            perms(&[], &["property.view", "customer.view", "workorder.view", "workorder.handle", "report.view"]),
         ),
     )
     .await?;
     let cashier_role = role::create(
         db,
         &caller,
-        &role(
-            sz.id,
-            "收费员",
-            "收费与开票",
-            perms(
-                &["billing"],
-                &["property.view", "customer.view", "report.view"],
-            ),
-        ),
+        &role(sz.id, "收费员", "收费与开票", perms(&["billing"], &["property.view", "customer.view", "report.view"])),
     )
     .await?;
-    let gz_agent_role = role::create(
-        db,
-        &caller,
-        &role(gz.id, "客服专员", "前台与呼叫中心客服", agent_perms),
-    )
-    .await?;
+    let gz_agent_role = role::create(db, &caller, &role(gz.id, "客服专员", "前台与呼叫中心客服", agent_perms)).await?;
     let jl_projects = vec![projects[0].id, projects[1].id];
     for (username, name, phone, unit, roles, all, project_ids) in [
-        (
-            "manager",
-            "王建国",
-            "13800138001",
-            junlin.id,
-            vec![manager_role.id],
-            true,
-            vec![],
-        ),
-        (
-            "agent",
-            "李静",
-            "13800138002",
-            junlin.id,
-            vec![agent_role.id],
-            false,
-            jl_projects.clone(),
-        ),
-        (
-            "engineer",
-            "张伟",
-            "13800138003",
-            junlin.id,
-            vec![engineer_role.id],
-            false,
-            jl_projects.clone(),
-        ),
-        (
-            "cashier",
-            "陈芳",
-            "13800138004",
-            junlin.id,
-            vec![cashier_role.id],
-            false,
-            jl_projects.clone(),
-        ),
-        (
-            "gz_agent",
-            "周敏",
-            "13900139005",
-            yunshan.id,
-            vec![gz_agent_role.id],
-            true,
-            vec![],
-        ),
+        ("manager", "王建国", "13800138001", junlin.id, vec![manager_role.id], true, vec![]),
+        ("agent", "李静", "13800138002", junlin.id, vec![agent_role.id], false, jl_projects.clone()),
+        ("engineer", "张伟", "13800138003", junlin.id, vec![engineer_role.id], false, jl_projects.clone()),
+        ("cashier", "陈芳", "13800138004", junlin.id, vec![cashier_role.id], false, jl_projects.clone()),
+        ("gz_agent", "周敏", "13900139005", yunshan.id, vec![gz_agent_role.id], true, vec![]),
     ] {
         let input = UserInput {
             username: username.into(),
@@ -370,10 +222,7 @@ pub async fn seed_demo(db: &Db) -> AppResult<bool> {
         };
         let u = users::create(db, &caller, &input).await?;
         // Demo logins skip the first-login password change.
-        let model = user::Entity::find_by_id(u.id)
-            .one(&db.conn)
-            .await?
-            .expect("just created");
+        let model = user::Entity::find_by_id(u.id).one(&db.conn).await?.expect("just created");
         let mut am: user::ActiveModel = model.into();
         am.must_change_password = Set(false);
         am.update(&db.conn).await?;
@@ -383,7 +232,8 @@ pub async fn seed_demo(db: &Db) -> AppResult<bool> {
         &caller,
         &AnnouncementInput {
             title: "管家系统正式上线".into(),
-            body: "各管理处：新客服系统今日起正式启用，请各岗位使用本人账号登录，首次登录请修改密码。操作中遇到问题请联系集团信息部。".into(),
+            body: "各管理处：新客服系统今日起正式启用，请各岗位使用本人账号登录，首次登录请修改密码。操作中遇到问题请联系集团信息部。"
+                .into(),
             publish_from: Some(Utc::now() - chrono::Duration::hours(1)),
             publish_to: None,
             target_unit_ids: vec![group],

@@ -50,9 +50,7 @@ impl From<FieldErrors> for AppError {
 /// a use case can turn it into a field error.
 pub fn is_unique_violation(e: &DbErr) -> bool {
     let text = match e {
-        DbErr::Exec(RuntimeErr::SqlxError(s)) | DbErr::Query(RuntimeErr::SqlxError(s)) => {
-            s.to_string()
-        }
+        DbErr::Exec(RuntimeErr::SqlxError(s)) | DbErr::Query(RuntimeErr::SqlxError(s)) => s.to_string(),
         other => other.to_string(),
     };
     text.contains("UNIQUE constraint failed") || text.contains("duplicate key value")

@@ -36,11 +36,7 @@ impl PageRequest {
     }
 
     pub fn per_page(&self) -> u64 {
-        let max = if self.export {
-            MAX_EXPORT_ROWS
-        } else {
-            MAX_PER_PAGE
-        };
+        let max = if self.export { MAX_EXPORT_ROWS } else { MAX_PER_PAGE };
         self.per_page.unwrap_or(20).clamp(1, max)
     }
 
@@ -50,11 +46,7 @@ impl PageRequest {
 
     /// The trimmed keyword, if any.
     pub fn keyword(&self) -> Option<String> {
-        self.q
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
+        self.q.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
     }
 
     /// The sort key and whether it is descending; falls back to `default`
@@ -65,9 +57,7 @@ impl PageRequest {
         if allowed.contains(&key) {
             (key, desc)
         } else {
-            let (k, d) = default
-                .strip_prefix('-')
-                .map_or((default, false), |k| (k, true));
+            let (k, d) = default.strip_prefix('-').map_or((default, false), |k| (k, true));
             (k, d)
         }
     }
@@ -75,12 +65,7 @@ impl PageRequest {
     /// The same request for an export: every matching row, up to
     /// `MAX_EXPORT_ROWS`.
     pub fn for_export(&self) -> Self {
-        Self {
-            page: Some(1),
-            per_page: Some(MAX_EXPORT_ROWS),
-            export: true,
-            ..self.clone()
-        }
+        Self { page: Some(1), per_page: Some(MAX_EXPORT_ROWS), export: true, ..self.clone() }
     }
 }
 
@@ -94,10 +79,7 @@ pub struct Page<T> {
 /// Escapes `%` and `_` for a `LIKE` pattern (with `\` as the escape
 /// character) and wraps it for a substring match.
 pub fn like_pattern(keyword: &str) -> String {
-    let escaped = keyword
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
+    let escaped = keyword.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     format!("%{escaped}%")
 }
 
@@ -109,20 +91,13 @@ mod tests {
     fn paging_defaults_and_bounds() {
         let r = PageRequest::default();
         assert_eq!((r.page(), r.per_page(), r.offset()), (1, 20, 0));
-        let r = PageRequest {
-            page: Some(3),
-            per_page: Some(1000),
-            ..Default::default()
-        };
+        let r = PageRequest { page: Some(3), per_page: Some(1000), ..Default::default() };
         assert_eq!((r.per_page(), r.offset()), (100, 200));
     }
 
     #[test]
     fn sorting_only_allowed_keys() {
-        let r = PageRequest {
-            sort: Some("-name".into()),
-            ..Default::default()
-        };
+        let r = PageRequest { sort: Some("-name".into()), ..Default::default() };
         assert_eq!(r.sort_by(&["name"], "id"), ("name", true));
         assert_eq!(r.sort_by(&["code"], "-id"), ("id", true));
     }

@@ -72,11 +72,7 @@ impl AuditAction {
     }
 
     pub fn label_of(code: &str) -> &'static str {
-        Self::ALL
-            .into_iter()
-            .find(|a| a.code() == code)
-            .map(Self::label)
-            .unwrap_or("")
+        Self::ALL.into_iter().find(|a| a.code() == code).map(Self::label).unwrap_or("")
     }
 }
 
@@ -95,11 +91,7 @@ pub const AUDITED_ENTITIES: &[(&str, &str)] = &[
 ];
 
 pub fn entity_label(code: &str) -> &'static str {
-    AUDITED_ENTITIES
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map(|(_, l)| *l)
-        .unwrap_or("")
+    AUDITED_ENTITIES.iter().find(|(c, _)| *c == code).map(|(_, l)| *l).unwrap_or("")
 }
 
 #[cfg(test)]

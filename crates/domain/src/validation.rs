@@ -15,9 +15,7 @@ impl FieldErrors {
     /// Records the first error of a field; later errors of the same field are
     /// dropped so the user sees one clear message at a time.
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0
-            .entry(field.to_string())
-            .or_insert_with(|| message.into());
+        self.0.entry(field.to_string()).or_insert_with(|| message.into());
     }
 
     pub fn is_empty(&self) -> bool {
@@ -62,10 +60,7 @@ impl FieldErrors {
 /// Mainland mobile numbers: 11 digits starting with 1[3-9].
 pub fn is_mobile_phone(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() == 11
-        && b[0] == b'1'
-        && (b'3'..=b'9').contains(&b[1])
-        && b.iter().all(u8::is_ascii_digit)
+    b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) && b.iter().all(u8::is_ascii_digit)
 }
 
 /// Mainland landlines (`0755-12345678`, `075512345678`, with optional
@@ -82,10 +77,7 @@ pub fn is_phone(s: &str) -> bool {
         _ => (s.to_string(), String::new()),
     };
     let digits_ok = |t: &str| !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit());
-    (10..=12).contains(&main.len())
-        && main.starts_with('0')
-        && digits_ok(&main)
-        && (ext.is_empty() || (digits_ok(&ext) && ext.len() <= 6))
+    (10..=12).contains(&main.len()) && main.starts_with('0') && digits_ok(&main) && (ext.is_empty() || (digits_ok(&ext) && ext.len() <= 6))
 }
 
 #[cfg(test)]

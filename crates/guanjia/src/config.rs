@@ -37,27 +37,14 @@ impl Config {
             Ok(text) => toml::from_str(&text).map_err(|e| anyhow::anyhow!("guanjia.toml: {e}"))?,
             Err(_) => FileConfig::default(),
         };
-        let tz_name = env("GUANJIA_TIMEZONE")
-            .or(file.timezone)
-            .unwrap_or_else(|| "Asia/Shanghai".into());
+        let tz_name = env("GUANJIA_TIMEZONE").or(file.timezone).unwrap_or_else(|| "Asia/Shanghai".into());
         Ok(Self {
-            listen: env("GUANJIA_LISTEN")
-                .or(file.listen)
-                .unwrap_or_else(|| "127.0.0.1:8080".into()),
-            data_dir: PathBuf::from(
-                env("GUANJIA_DATA_DIR")
-                    .or(file.data_dir)
-                    .unwrap_or_else(|| "./data".into()),
-            ),
+            listen: env("GUANJIA_LISTEN").or(file.listen).unwrap_or_else(|| "127.0.0.1:8080".into()),
+            data_dir: PathBuf::from(env("GUANJIA_DATA_DIR").or(file.data_dir).unwrap_or_else(|| "./data".into())),
             database_url: env("DATABASE_URL").or(file.database_url),
             metrics_listen: env("GUANJIA_METRICS_LISTEN").or(file.metrics_listen),
-            timezone: tz_name
-                .parse()
-                .map_err(|_| anyhow::anyhow!("未知时区 {tz_name}"))?,
-            secure_cookies: env("GUANJIA_SECURE_COOKIES")
-                .map(|v| v == "1" || v == "true")
-                .or(file.secure_cookies)
-                .unwrap_or(false),
+            timezone: tz_name.parse().map_err(|_| anyhow::anyhow!("未知时区 {tz_name}"))?,
+            secure_cookies: env("GUANJIA_SECURE_COOKIES").map(|v| v == "1" || v == "true").or(file.secure_cookies).unwrap_or(false),
         })
     }
 
@@ -68,11 +55,7 @@ impl Config {
             return Ok(url.clone());
         }
         std::fs::create_dir_all(&self.data_dir)?;
-        let file = self.data_dir.join(if demo {
-            "guanjia-demo.db"
-        } else {
-            "guanjia.db"
-        });
+        let file = self.data_dir.join(if demo { "guanjia-demo.db" } else { "guanjia.db" });
         Ok(sqlite_url(&file))
     }
 }

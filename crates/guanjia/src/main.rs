@@ -35,10 +35,7 @@ enum Command {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()))
         .init();
     let cli = Cli::parse();
     let config = Config::load()?;
@@ -66,9 +63,7 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     let url = config.database_url(demo)?;
     let db = app::Db::connect(&url).await.context("无法连接数据库")?;
     db.migrate().await.context("数据库迁移失败")?;
-    let listener = tokio::net::TcpListener::bind(&config.listen)
-        .await
-        .with_context(|| format!("无法监听 {}", config.listen))?;
+    let listener = tokio::net::TcpListener::bind(&config.listen).await.with_context(|| format!("无法监听 {}", config.listen))?;
     let addr = listener.local_addr()?;
     println!("管家已启动: http://{addr}/");
     if demo {
@@ -88,20 +83,13 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     if let Some(metrics_addr) = &config.metrics_listen {
         start_metrics(metrics_addr).await?;
     }
-    let state = web::AppState {
-        db,
-        tz: config.timezone,
-        secure_cookies: config.secure_cookies,
-    };
+    let state = web::AppState { db, tz: config.timezone, secure_cookies: config.secure_cookies };
     let app = web::router(state);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await?;
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
     Ok(())
 }
 
@@ -109,14 +97,9 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
 /// the public port by accident.
 async fn start_metrics(addr: &str) -> anyhow::Result<()> {
     let handle = metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder()?;
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("无法监听指标端口 {addr}"))?;
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("无法监听指标端口 {addr}"))?;
     println!("Prometheus 指标: http://{}/metrics", listener.local_addr()?);
-    let router = axum::Router::new().route(
-        "/metrics",
-        axum::routing::get(move || std::future::ready(handle.render())),
-    );
+    let router = axum::Router::new().route("/metrics", axum::routing::get(move || std::future::ready(handle.render())));
     tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, router).await {
             tracing::error!(error = %e, "metrics listener stopped");

@@ -11,10 +11,7 @@ pub struct ListBody<T> {
 
 impl<T> From<app::Page<T>> for ListBody<T> {
     fn from(p: app::Page<T>) -> Self {
-        Self {
-            items: p.items,
-            total: p.total,
-        }
+        Self { items: p.items, total: p.total }
     }
 }
 

@@ -48,19 +48,11 @@ pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>, secure: bool) -
 }
 
 pub fn client_ip(parts_ext: &axum::http::Extensions) -> String {
-    parts_ext
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_default()
+    parts_ext.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default()
 }
 
 fn bearer(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-        .map(|t| t.trim().to_string())
+    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(|t| t.trim().to_string())
 }
 
 /// The caller found by the middleware, if any.
@@ -104,10 +96,8 @@ fn is_safe(m: &Method) -> bool {
 }
 
 fn csrf_refused() -> Response {
-    ApiError(AppError::Conflict(
-        "页面已过期或请求来源不可信（CSRF 校验失败），请刷新页面后重试".into(),
-    ))
-    .into_response_with(axum::http::StatusCode::FORBIDDEN)
+    ApiError(AppError::Conflict("页面已过期或请求来源不可信（CSRF 校验失败），请刷新页面后重试".into()))
+        .into_response_with(axum::http::StatusCode::FORBIDDEN)
 }
 
 impl ApiError {
@@ -121,17 +111,9 @@ impl ApiError {
 /// Reads `_csrf` from a urlencoded body when no header carries it, then puts
 /// the body back for the handler.
 async fn check_csrf(req: Request, expected: &str) -> Result<Request, Response> {
-    let header_token = req
-        .headers()
-        .get(CSRF_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
+    let header_token = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_string);
     if let Some(t) = header_token {
-        return if constant_eq(&t, expected) {
-            Ok(req)
-        } else {
-            Err(csrf_refused())
-        };
+        return if constant_eq(&t, expected) { Ok(req) } else { Err(csrf_refused()) };
     }
     let is_form = req
         .headers()
@@ -142,13 +124,9 @@ async fn check_csrf(req: Request, expected: &str) -> Result<Request, Response> {
         return Err(csrf_refused());
     }
     let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
-        .await
-        .map_err(|_| csrf_refused())?;
+    let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES).await.map_err(|_| csrf_refused())?;
     let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
-    let ok = fields
-        .iter()
-        .any(|(k, v)| k == CSRF_FIELD && constant_eq(v, expected));
+    let ok = fields.iter().any(|(k, v)| k == CSRF_FIELD && constant_eq(v, expected));
     if ok {
         Ok(Request::from_parts(parts, Body::from(bytes)))
     } else {
@@ -158,19 +136,12 @@ async fn check_csrf(req: Request, expected: &str) -> Result<Request, Response> {
 
 /// Compares secrets without an early exit.
 pub fn constant_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Paths a user who must change their password may still use.
 fn allowed_before_password_change(path: &str) -> bool {
-    matches!(
-        path,
-        "/me/password" | "/logout" | "/api/v1/me" | "/api/v1/me/password" | "/api/v1/auth/logout"
-    )
+    matches!(path, "/me/password" | "/logout" | "/api/v1/me" | "/api/v1/me/password" | "/api/v1/auth/logout")
 }
 
 /// An authenticated caller for a page; otherwise a redirect to the login
@@ -186,27 +157,16 @@ impl<S: Send + Sync> FromRequestParts<S> for PageAuth {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Response> {
         let path = parts.uri.path().to_string();
-        let caller = parts
-            .extensions
-            .get::<Authenticated>()
-            .and_then(|a| a.0.clone());
+        let caller = parts.extensions.get::<Authenticated>().and_then(|a| a.0.clone());
         let Some(caller) = caller else {
-            let next = parts
-                .uri
-                .path_and_query()
-                .map(|p| p.as_str())
-                .unwrap_or("/");
+            let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
             return Err(Redirect::to(&format!("/login?next={}", urlencode(next))).into_response());
         };
         if caller.must_change_password && !allowed_before_password_change(&path) {
             return Err(Redirect::to("/me/password").into_response());
         }
         let flash = cookie(&parts.headers, FLASH_COOKIE).map(|v| percent_decode(&v));
-        Ok(Self {
-            caller,
-            flash,
-            path,
-        })
+        Ok(Self { caller, flash, path })
     }
 }
 
@@ -218,10 +178,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiAuth {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Response> {
-        let caller = parts
-            .extensions
-            .get::<Authenticated>()
-            .and_then(|a| a.0.clone());
+        let caller = parts.extensions.get::<Authenticated>().and_then(|a| a.0.clone());
         let Some(caller) = caller else {
             return Err(ApiError(AppError::Unauthorized).into_response());
         };
@@ -239,10 +196,7 @@ pub fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3])
-                .ok()
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-            {
+            if let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()) {
                 out.push(b);
                 i += 3;
                 continue;

@@ -98,10 +98,7 @@ impl IntoResponse for PageError {
             _ => "操作未完成",
         };
         let message = message_of(&self.0, id.as_deref());
-        let page = ErrorPage {
-            title,
-            message: &message,
-        };
+        let page = ErrorPage { title, message: &message };
         let body = askama::Template::render(&page).unwrap_or_else(|_| message.clone());
         (status_of(&self.0), Html(body)).into_response()
     }

@@ -46,10 +46,7 @@ pub fn router(state: AppState) -> Router {
         .merge(property::routes())
         .merge(report::routes())
         .merge(openapi::routes())
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            auth::authenticate,
-        ))
+        .layer(middleware::from_fn_with_state(state.clone(), auth::authenticate))
         .merge(assets::routes())
         .route("/healthz", get(|| async { "ok" }))
         .layer(middleware::from_fn(metrics_layer))
@@ -57,10 +54,7 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Counts requests and their latency for the Prometheus listener.
-async fn metrics_layer(
-    req: axum::extract::Request,
-    next: middleware::Next,
-) -> axum::response::Response {
+async fn metrics_layer(req: axum::extract::Request, next: middleware::Next) -> axum::response::Response {
     let start = std::time::Instant::now();
     let method = req.method().to_string();
     let res = next.run(req).await;

@@ -18,10 +18,7 @@ struct BearerAuth;
 impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
-        );
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
     }
 }
 
@@ -64,7 +61,5 @@ async fn docs() -> Html<&'static str> {
 }
 
 pub fn routes() -> Router<SharedState> {
-    Router::new()
-        .route("/api/openapi.json", get(spec))
-        .route("/api/docs", get(docs))
+    Router::new().route("/api/openapi.json", get(spec)).route("/api/docs", get(docs))
 }

@@ -37,16 +37,8 @@ struct Module {
 }
 
 const MODULES: &[Module] = &[
-    Module {
-        code: "report",
-        label: "工作台",
-        side: &[("我的工作台", "/", "")],
-    },
-    Module {
-        code: "property",
-        label: "房产",
-        side: &[("项目", "/property/projects", "property.view")],
-    },
+    Module { code: "report", label: "工作台", side: &[("我的工作台", "/", "")] },
+    Module { code: "property", label: "房产", side: &[("项目", "/property/projects", "property.view")] },
     Module {
         code: "system",
         label: "系统",
@@ -68,11 +60,7 @@ fn visible_side(m: &Module, caller: &Caller, path: &str) -> Vec<NavItem> {
     m.side
         .iter()
         .filter(|(_, _, perm)| perm.is_empty() || caller.can(perm))
-        .map(|(label, href, _)| NavItem {
-            label,
-            href,
-            active: is_under(path, href),
-        })
+        .map(|(label, href, _)| NavItem { label, href, active: is_under(path, href) })
         .collect()
 }
 
@@ -92,17 +80,11 @@ impl Shell {
             .iter()
             .filter_map(|m| {
                 let side = visible_side(m, caller, &auth.path);
-                side.first().map(|first| NavItem {
-                    label: m.label,
-                    href: first.href,
-                    active: m.code == module,
-                })
+                side.first().map(|first| NavItem { label: m.label, href: first.href, active: m.code == module })
             })
             .collect();
         let current = MODULES.iter().find(|m| m.code == module);
-        let side = current
-            .map(|m| visible_side(m, caller, &auth.path))
-            .unwrap_or_default();
+        let side = current.map(|m| visible_side(m, caller, &auth.path)).unwrap_or_default();
         let module_label = current.map_or("", |m| m.label);
         Self {
             title: title.into(),
@@ -113,10 +95,7 @@ impl Shell {
             module_label,
             side: if side.len() > 1 { side } else { vec![] },
             breadcrumb: vec![module_label.to_string(), title.to_string()],
-            flash: auth
-                .flash
-                .as_deref()
-                .map(|f| f.trim_start_matches('!').to_string()),
+            flash: auth.flash.as_deref().map(|f| f.trim_start_matches('!').to_string()),
             flash_error: auth.flash.as_deref().is_some_and(|f| f.starts_with('!')),
             todo_count: 0,
         }
@@ -139,12 +118,7 @@ pub fn render(t: &impl askama::Template, flash_shown: bool) -> Response {
 
 /// Builds the frame for a page, with the caller's org name.
 pub async fn shell(st: &crate::AppState, auth: &PageAuth, module: &str, title: &str) -> Shell {
-    let org_name = app::org::unit::name_of(
-        &st.db,
-        auth.caller.company_id.unwrap_or(auth.caller.org_unit_id),
-    )
-    .await
-    .unwrap_or_default();
+    let org_name = app::org::unit::name_of(&st.db, auth.caller.company_id.unwrap_or(auth.caller.org_unit_id)).await.unwrap_or_default();
     Shell::new(auth, module, title, org_name)
 }
 
@@ -163,13 +137,7 @@ pub struct FormPage {
 }
 
 /// A list page, or its Excel export when `export` is set.
-pub async fn list_page(
-    st: &crate::AppState,
-    auth: &PageAuth,
-    module: &str,
-    list: crate::view::ListView,
-    export: bool,
-) -> Response {
+pub async fn list_page(st: &crate::AppState, auth: &PageAuth, module: &str, list: crate::view::ListView, export: bool) -> Response {
     if export {
         return xlsx_response(&list);
     }
@@ -181,22 +149,11 @@ fn xlsx_response(list: &crate::view::ListView) -> Response {
     use axum::http::header;
     match list.to_xlsx() {
         Ok(bytes) => {
-            let name = format!(
-                "{}-{}.xlsx",
-                list.title,
-                chrono::Utc::now().format("%Y%m%d")
-            );
-            let disposition = format!(
-                "attachment; filename=\"export.xlsx\"; filename*=UTF-8''{}",
-                crate::view::urlencode(&name)
-            );
+            let name = format!("{}-{}.xlsx", list.title, chrono::Utc::now().format("%Y%m%d"));
+            let disposition = format!("attachment; filename=\"export.xlsx\"; filename*=UTF-8''{}", crate::view::urlencode(&name));
             (
                 [
-                    (
-                        header::CONTENT_TYPE,
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                            .to_string(),
-                    ),
+                    (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
                     (header::CONTENT_DISPOSITION, disposition),
                 ],
                 bytes,
@@ -230,9 +187,7 @@ pub fn refused(
 ) -> Result<(crate::view::FormView, axum::http::StatusCode), crate::error::PageError> {
     use axum::http::StatusCode;
     match e {
-        app::AppError::Validation(errors) => {
-            Ok((form.with_errors(&errors), StatusCode::UNPROCESSABLE_ENTITY))
-        }
+        app::AppError::Validation(errors) => Ok((form.with_errors(&errors), StatusCode::UNPROCESSABLE_ENTITY)),
         app::AppError::Conflict(m) => Ok((form.with_message(m), StatusCode::CONFLICT)),
         other => Err(other.into()),
     }
@@ -240,15 +195,10 @@ pub fn refused(
 
 /// After a row action: back to the list with the outcome as a toast; a
 /// refused action (stale version, still referenced…) shows as an error toast.
-pub fn state_change(
-    back: &str,
-    result: Result<String, app::AppError>,
-) -> Result<Response, crate::error::PageError> {
+pub fn state_change(back: &str, result: Result<String, app::AppError>) -> Result<Response, crate::error::PageError> {
     match result {
         Ok(message) => Ok(crate::auth::redirect_with_flash(back, &message)),
-        Err(app::AppError::Conflict(m)) => {
-            Ok(crate::auth::redirect_with_flash(back, &format!("!{m}")))
-        }
+        Err(app::AppError::Conflict(m)) => Ok(crate::auth::redirect_with_flash(back, &format!("!{m}"))),
         Err(e) => Err(e.into()),
     }
 }

@@ -14,10 +14,7 @@ pub struct Link {
 
 impl Link {
     pub fn new(label: impl Into<String>, href: impl Into<String>) -> Self {
-        Self {
-            label: label.into(),
-            href: href.into(),
-        }
+        Self { label: label.into(), href: href.into() }
     }
 }
 
@@ -32,12 +29,7 @@ pub struct SelectOption {
 
 impl SelectOption {
     pub fn new(value: impl ToString, label: impl Into<String>, selected: bool) -> Self {
-        Self {
-            value: value.to_string(),
-            label: label.into(),
-            selected,
-            group: None,
-        }
+        Self { value: value.to_string(), label: label.into(), selected, group: None }
     }
 }
 
@@ -53,32 +45,18 @@ pub struct FilterField {
 }
 
 impl FilterField {
-    pub fn select(
-        name: &str,
-        label: &str,
-        value: Option<String>,
-        options: Vec<(String, String)>,
-    ) -> Self {
+    pub fn select(name: &str, label: &str, value: Option<String>, options: Vec<(String, String)>) -> Self {
         Self {
             name: name.into(),
             label: label.into(),
             kind: "select",
             value: value.unwrap_or_default(),
-            options: options
-                .into_iter()
-                .map(|(v, l)| SelectOption::new(v, l, false))
-                .collect(),
+            options: options.into_iter().map(|(v, l)| SelectOption::new(v, l, false)).collect(),
         }
     }
 
     pub fn input(kind: &'static str, name: &str, label: &str, value: Option<String>) -> Self {
-        Self {
-            name: name.into(),
-            label: label.into(),
-            kind,
-            value: value.unwrap_or_default(),
-            options: vec![],
-        }
+        Self { name: name.into(), label: label.into(), kind, value: value.unwrap_or_default(), options: vec![] }
     }
 }
 
@@ -105,29 +83,15 @@ pub struct Cell {
 impl Cell {
     pub fn text(s: impl Into<String>) -> Self {
         let text = s.into();
-        Self {
-            title: if text.chars().count() > 20 {
-                text.clone()
-            } else {
-                String::new()
-            },
-            text,
-            ..Default::default()
-        }
+        Self { title: if text.chars().count() > 20 { text.clone() } else { String::new() }, text, ..Default::default() }
     }
 
     pub fn link(s: impl Into<String>, href: impl Into<String>) -> Self {
-        Self {
-            href: Some(href.into()),
-            ..Self::text(s)
-        }
+        Self { href: Some(href.into()), ..Self::text(s) }
     }
 
     pub fn tag(s: impl Into<String>, colour: &'static str) -> Self {
-        Self {
-            tag: colour,
-            ..Self::text(s)
-        }
+        Self { tag: colour, ..Self::text(s) }
     }
 }
 
@@ -144,29 +108,13 @@ pub struct RowAction {
 
 impl RowAction {
     pub fn get(label: &str, href: String) -> Self {
-        Self {
-            label: label.into(),
-            href,
-            post: false,
-            confirm: String::new(),
-            reason: false,
-            danger: false,
-            version: 0,
-        }
+        Self { label: label.into(), href, post: false, confirm: String::new(), reason: false, danger: false, version: 0 }
     }
 
     /// A state-changing action posted with the row's version; `confirm`
     /// non-empty asks first.
     pub fn post(label: &str, href: String, version: i32, confirm: &str, danger: bool) -> Self {
-        Self {
-            label: label.into(),
-            href,
-            post: true,
-            confirm: confirm.into(),
-            reason: false,
-            danger,
-            version,
-        }
+        Self { label: label.into(), href, post: true, confirm: confirm.into(), reason: false, danger, version }
     }
 }
 
@@ -205,11 +153,8 @@ pub struct ListView {
 
 /// Builds the query string of a list URL from its parameters.
 fn query_string(params: &[(String, String)]) -> String {
-    let encoded: Vec<String> = params
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
-        .collect();
+    let encoded: Vec<String> =
+        params.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v))).collect();
     if encoded.is_empty() {
         String::new()
     } else {
@@ -221,9 +166,7 @@ pub fn urlencode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -233,17 +176,9 @@ pub fn urlencode(s: &str) -> String {
 impl ListView {
     /// Starts a list at `base` for a request; `filters` are the current
     /// filter values (kept in every link so lists can be bookmarked).
-    pub fn new(
-        title: &str,
-        base: &str,
-        req: &PageRequest,
-        filters: &[(&str, Option<String>)],
-    ) -> Self {
-        let mut keep: Vec<(String, String)> = filters
-            .iter()
-            .filter_map(|(k, v)| v.clone().map(|v| (k.to_string(), v)))
-            .filter(|(_, v)| !v.is_empty())
-            .collect();
+    pub fn new(title: &str, base: &str, req: &PageRequest, filters: &[(&str, Option<String>)]) -> Self {
+        let mut keep: Vec<(String, String)> =
+            filters.iter().filter_map(|(k, v)| v.clone().map(|v| (k.to_string(), v))).filter(|(_, v)| !v.is_empty()).collect();
         if let Some(q) = req.keyword() {
             keep.push(("q".into(), q));
         }
@@ -265,12 +200,7 @@ impl ListView {
     }
 
     fn href_with(&self, extra: &[(&str, String)], skip: &[&str]) -> String {
-        let mut params: Vec<(String, String)> = self
-            .keep_params
-            .iter()
-            .filter(|(k, _)| !skip.contains(&k.as_str()))
-            .cloned()
-            .collect();
+        let mut params: Vec<(String, String)> = self.keep_params.iter().filter(|(k, _)| !skip.contains(&k.as_str())).cloned().collect();
         params.extend(extra.iter().map(|(k, v)| (k.to_string(), v.clone())));
         format!("{}{}", self.base, query_string(&params))
     }
@@ -286,19 +216,11 @@ impl ListView {
                 } else {
                     ("", key.to_string())
                 };
-                (
-                    Some(self.href_with(&[("sort", next)], &["sort", "page"])),
-                    state,
-                )
+                (Some(self.href_with(&[("sort", next)], &["sort", "page"])), state)
             }
             None => (None, ""),
         };
-        self.columns.push(Column {
-            label: label.into(),
-            right,
-            sort_href,
-            sort_state,
-        });
+        self.columns.push(Column { label: label.into(), right, sort_href, sort_state });
         self
     }
 
@@ -310,22 +232,10 @@ impl ListView {
         self.pages = page.total.div_ceil(self.per_page).max(1);
         let per_page = self.per_page.to_string();
         if self.page > 1 {
-            self.prev_href = Some(self.href_with(
-                &[
-                    ("page", (self.page - 1).to_string()),
-                    ("per_page", per_page.clone()),
-                ],
-                &[],
-            ));
+            self.prev_href = Some(self.href_with(&[("page", (self.page - 1).to_string()), ("per_page", per_page.clone())], &[]));
         }
         if self.page < self.pages {
-            self.next_href = Some(self.href_with(
-                &[
-                    ("page", (self.page + 1).to_string()),
-                    ("per_page", per_page),
-                ],
-                &[],
-            ));
+            self.next_href = Some(self.href_with(&[("page", (self.page + 1).to_string()), ("per_page", per_page)], &[]));
         }
     }
 
@@ -345,10 +255,7 @@ impl ListView {
     }
 
     pub fn page_sizes(&self) -> Vec<(u64, &'static str)> {
-        [20, 50, 100]
-            .into_iter()
-            .map(|n| (n, if n == self.per_page { "selected" } else { "" }))
-            .collect()
+        [20, 50, 100].into_iter().map(|n| (n, if n == self.per_page { "selected" } else { "" })).collect()
     }
 
     /// The list as an Excel workbook: the same columns and cells as shown.
@@ -377,7 +284,7 @@ pub fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -404,13 +311,7 @@ pub struct Field {
 
 impl Field {
     pub fn new(kind: &'static str, name: &str, label: &str, value: impl Into<String>) -> Self {
-        Self {
-            kind,
-            name: name.into(),
-            label: label.into(),
-            value: value.into(),
-            ..Default::default()
-        }
+        Self { kind, name: name.into(), label: label.into(), value: value.into(), ..Default::default() }
     }
 
     pub fn required(mut self) -> Self {
@@ -448,11 +349,7 @@ pub struct Section {
 
 impl Section {
     pub fn new(title: &str, fields: Vec<Field>) -> Self {
-        Self {
-            title: title.into(),
-            wide: false,
-            fields,
-        }
+        Self { title: title.into(), wide: false, fields }
     }
 }
 
@@ -469,14 +366,7 @@ pub struct FormView {
 
 impl FormView {
     pub fn new(title: &str, action: String, cancel_href: &str, sections: Vec<Section>) -> Self {
-        Self {
-            title: title.into(),
-            action,
-            sections,
-            submit_label: "保存".into(),
-            cancel_href: cancel_href.into(),
-            ..Default::default()
-        }
+        Self { title: title.into(), action, sections, submit_label: "保存".into(), cancel_href: cancel_href.into(), ..Default::default() }
     }
 
     pub fn version(mut self, v: i32) -> Self {
@@ -493,19 +383,11 @@ impl FormView {
         }
         let unplaced: Vec<&str> = errors
             .iter()
-            .filter(|(k, _)| {
-                !self
-                    .sections
-                    .iter()
-                    .any(|s| s.fields.iter().any(|f| &&f.name == k))
-            })
+            .filter(|(k, _)| !self.sections.iter().any(|s| s.fields.iter().any(|f| &&f.name == k)))
             .map(|(_, v)| v.as_str())
             .collect();
-        self.error = Some(if unplaced.is_empty() {
-            "提交的内容有误，请检查标出的字段".into()
-        } else {
-            unplaced.join("；")
-        });
+        self.error =
+            Some(if unplaced.is_empty() { "提交的内容有误，请检查标出的字段".into() } else { unplaced.join("；") });
         self
     }
 
@@ -513,6 +395,15 @@ impl FormView {
         self.error = Some(message);
         self
     }
+}
+
+/// A UTC instant shown in the company's zone as `2026-11-22 14:30`.
+pub fn local_time(tz: chrono_tz::Tz, t: chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
+}
+
+pub fn local_time_opt(tz: chrono_tz::Tz, t: Option<chrono::DateTime<chrono::Utc>>) -> String {
+    t.map(|t| local_time(tz, t)).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -529,53 +420,21 @@ mod tests {
 
     #[test]
     fn sort_links_toggle_and_keep_filters() {
-        let req = PageRequest {
-            sort: Some("name".into()),
-            q: Some("张".into()),
-            ..Default::default()
-        };
-        let mut l = ListView::new(
-            "用户",
-            "/system/users",
-            &req,
-            &[("enabled", Some("1".into()))],
-        );
-        l.column("姓名", Some("name"), false)
-            .column("登录名", Some("username"), false);
+        let req = PageRequest { sort: Some("name".into()), q: Some("张".into()), ..Default::default() };
+        let mut l = ListView::new("用户", "/system/users", &req, &[("enabled", Some("1".into()))]);
+        l.column("姓名", Some("name"), false).column("登录名", Some("username"), false);
         assert_eq!(l.columns[0].sort_state, "asc");
-        assert_eq!(
-            l.columns[0].sort_href.as_deref(),
-            Some("/system/users?enabled=1&q=%E5%BC%A0&sort=-name")
-        );
+        assert_eq!(l.columns[0].sort_href.as_deref(), Some("/system/users?enabled=1&q=%E5%BC%A0&sort=-name"));
         assert_eq!(l.columns[1].sort_state, "");
     }
 
     #[test]
     fn pager_links() {
-        let req = PageRequest {
-            page: Some(2),
-            per_page: Some(20),
-            ..Default::default()
-        };
+        let req = PageRequest { page: Some(2), per_page: Some(20), ..Default::default() };
         let mut l = ListView::new("x", "/x", &req, &[]);
-        l.fill(
-            &Page {
-                items: vec![1; 20],
-                total: 45,
-            },
-            |_| Row::default(),
-        );
+        l.fill(&Page { items: vec![1; 20], total: 45 }, |_| Row::default());
         assert_eq!(l.pages, 3);
         assert_eq!(l.prev_href.as_deref(), Some("/x?page=1&per_page=20"));
         assert_eq!(l.next_href.as_deref(), Some("/x?page=3&per_page=20"));
     }
-}
-
-/// A UTC instant shown in the company's zone as `2026-11-22 14:30`.
-pub fn local_time(tz: chrono_tz::Tz, t: chrono::DateTime<chrono::Utc>) -> String {
-    t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
-}
-
-pub fn local_time_opt(tz: chrono_tz::Tz, t: Option<chrono::DateTime<chrono::Utc>>) -> String {
-    t.map(|t| local_time(tz, t)).unwrap_or_default()
 }

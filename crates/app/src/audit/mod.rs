@@ -26,15 +26,7 @@ pub struct Change<'a> {
 
 impl<'a> Change<'a> {
     pub fn new(entity: &'a str, entity_id: impl ToString, action: AuditAction) -> Self {
-        Self {
-            entity,
-            entity_id: entity_id.to_string(),
-            action,
-            company_id: None,
-            summary: String::new(),
-            before: None,
-            after: None,
-        }
+        Self { entity, entity_id: entity_id.to_string(), action, company_id: None, summary: String::new(), before: None, after: None }
     }
 
     pub fn company(mut self, company_id: Option<i32>) -> Self {
@@ -60,11 +52,7 @@ impl<'a> Change<'a> {
 
 /// Writes the change in the caller's transaction, so the audit row exists
 /// exactly when the change does.
-pub async fn record(
-    db: &impl ConnectionTrait,
-    caller: &Caller,
-    change: Change<'_>,
-) -> AppResult<()> {
+pub async fn record(db: &impl ConnectionTrait, caller: &Caller, change: Change<'_>) -> AppResult<()> {
     let row = audit_log::ActiveModel {
         at: Set(Utc::now()),
         user_id: Set(Some(caller.user_id)),

@@ -55,18 +55,10 @@ fn company_scope<C: ColumnTrait>(caller: &Caller, col: C) -> Condition {
 }
 
 fn contains<C: ColumnTrait>(col: C, keyword: &str) -> Condition {
-    Condition::all().add(
-        Expr::expr(Func::lower(Expr::col(col)))
-            .like(LikeExpr::new(like_pattern(&keyword.to_lowercase())).escape('\\')),
-    )
+    Condition::all().add(Expr::expr(Func::lower(Expr::col(col))).like(LikeExpr::new(like_pattern(&keyword.to_lowercase())).escape('\\')))
 }
 
-pub async fn list_audit(
-    db: &Db,
-    caller: &Caller,
-    req: &PageRequest,
-    f: &AuditFilter,
-) -> AppResult<Page<AuditRow>> {
+pub async fn list_audit(db: &Db, caller: &Caller, req: &PageRequest, f: &AuditFilter) -> AppResult<Page<AuditRow>> {
     caller.require("audit.view")?;
     let mut cond = company_scope(caller, audit_log::Column::CompanyId);
     if let Some(u) = non_empty(&f.user) {
@@ -92,21 +84,11 @@ pub async fn list_audit(
     }
     let query = audit_log::Entity::find().filter(cond);
     let total = query.clone().count(&db.conn).await?;
-    let items = query
-        .order_by_desc(audit_log::Column::Id)
-        .offset(req.offset())
-        .limit(req.per_page())
-        .all(&db.conn)
-        .await?;
+    let items = query.order_by_desc(audit_log::Column::Id).offset(req.offset()).limit(req.per_page()).all(&db.conn).await?;
     Ok(Page { items, total })
 }
 
-pub async fn list_logins(
-    db: &Db,
-    caller: &Caller,
-    req: &PageRequest,
-    f: &LoginFilter,
-) -> AppResult<Page<LoginRow>> {
+pub async fn list_logins(db: &Db, caller: &Caller, req: &PageRequest, f: &LoginFilter) -> AppResult<Page<LoginRow>> {
     caller.require("audit.view")?;
     let mut cond = company_scope(caller, login_log::Column::CompanyId);
     if let Some(k) = req.keyword() {
@@ -125,12 +107,7 @@ pub async fn list_logins(
     }
     let query = login_log::Entity::find().filter(cond);
     let total = query.clone().count(&db.conn).await?;
-    let items = query
-        .order_by_desc(login_log::Column::Id)
-        .offset(req.offset())
-        .limit(req.per_page())
-        .all(&db.conn)
-        .await?;
+    let items = query.order_by_desc(login_log::Column::Id).offset(req.offset()).limit(req.per_page()).all(&db.conn).await?;
     Ok(Page { items, total })
 }
 

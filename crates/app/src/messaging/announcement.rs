@@ -6,8 +6,7 @@ use sea_orm::{
     sea_query::{Expr, Func, LikeExpr},
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 
@@ -53,26 +52,13 @@ pub struct AnnouncementView {
     pub version: i32,
 }
 
-async fn views(
-    db: &impl ConnectionTrait,
-    rows: Vec<announcement::Model>,
-) -> AppResult<Vec<AnnouncementView>> {
+async fn views(db: &impl ConnectionTrait, rows: Vec<announcement::Model>) -> AppResult<Vec<AnnouncementView>> {
     let targets = announcement_target::Entity::find()
-        .filter(
-            announcement_target::Column::AnnouncementId
-                .is_in(rows.iter().map(|a| a.id).collect::<Vec<_>>()),
-        )
+        .filter(announcement_target::Column::AnnouncementId.is_in(rows.iter().map(|a| a.id).collect::<Vec<_>>()))
         .all(db)
         .await?;
     let names: std::collections::BTreeMap<i32, String> = org_unit::Entity::find()
-        .filter(
-            org_unit::Column::Id.is_in(
-                targets
-                    .iter()
-                    .map(|t| t.org_unit_id)
-                    .collect::<BTreeSet<_>>(),
-            ),
-        )
+        .filter(org_unit::Column::Id.is_in(targets.iter().map(|t| t.org_unit_id).collect::<BTreeSet<_>>()))
         .all(db)
         .await?
         .into_iter()
@@ -81,11 +67,7 @@ async fn views(
     Ok(rows
         .into_iter()
         .map(|a| {
-            let ids: Vec<i32> = targets
-                .iter()
-                .filter(|t| t.announcement_id == a.id)
-                .map(|t| t.org_unit_id)
-                .collect();
+            let ids: Vec<i32> = targets.iter().filter(|t| t.announcement_id == a.id).map(|t| t.org_unit_id).collect();
             let status = AnnouncementStatus::from_code(&a.status);
             AnnouncementView {
                 target_names: ids.iter().filter_map(|i| names.get(i).cloned()).collect(),
@@ -105,41 +87,21 @@ async fn views(
         .collect())
 }
 
-pub async fn list(
-    db: &Db,
-    caller: &Caller,
-    req: &PageRequest,
-) -> AppResult<Page<AnnouncementView>> {
+pub async fn list(db: &Db, caller: &Caller, req: &PageRequest) -> AppResult<Page<AnnouncementView>> {
     caller.require("announcement.view")?;
     let mut cond = caller.units_condition(announcement::Column::OrgUnitId);
     if let Some(k) = req.keyword() {
         let p = like_pattern(&k.to_lowercase());
-        cond = cond.add(
-            Condition::any().add(
-                Expr::expr(Func::lower(Expr::col(announcement::Column::Title)))
-                    .like(LikeExpr::new(p).escape('\\')),
-            ),
-        );
+        cond = cond
+            .add(Condition::any().add(Expr::expr(Func::lower(Expr::col(announcement::Column::Title))).like(LikeExpr::new(p).escape('\\'))));
     }
     let query = announcement::Entity::find().filter(cond);
     let total = query.clone().count(&db.conn).await?;
-    let rows = query
-        .order_by_desc(announcement::Column::PublishFrom)
-        .offset(req.offset())
-        .limit(req.per_page())
-        .all(&db.conn)
-        .await?;
-    Ok(Page {
-        items: views(&db.conn, rows).await?,
-        total,
-    })
+    let rows = query.order_by_desc(announcement::Column::PublishFrom).offset(req.offset()).limit(req.per_page()).all(&db.conn).await?;
+    Ok(Page { items: views(&db.conn, rows).await?, total })
 }
 
-async fn get_model(
-    db: &impl ConnectionTrait,
-    caller: &Caller,
-    id: i32,
-) -> AppResult<announcement::Model> {
+async fn get_model(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> AppResult<announcement::Model> {
     announcement::Entity::find_by_id(id)
         .filter(caller.units_condition(announcement::Column::OrgUnitId))
         .one(db)
@@ -149,24 +111,13 @@ async fn get_model(
 
 pub async fn get(db: &Db, caller: &Caller, id: i32) -> AppResult<AnnouncementView> {
     caller.require("announcement.view")?;
-    Ok(
-        views(&db.conn, vec![get_model(&db.conn, caller, id).await?])
-            .await?
-            .remove(0),
-    )
+    Ok(views(&db.conn, vec![get_model(&db.conn, caller, id).await?]).await?.remove(0))
 }
 
 /// Published announcements addressed to the caller's unit or any unit above
 /// it, inside their publishing window: the workbench's list.
-pub async fn for_workbench(
-    db: &Db,
-    caller: &Caller,
-    limit: u64,
-) -> AppResult<Vec<AnnouncementView>> {
-    let me = org_unit::Entity::find_by_id(caller.org_unit_id)
-        .one(&db.conn)
-        .await?
-        .ok_or(AppError::NotFound)?;
+pub async fn for_workbench(db: &Db, caller: &Caller, limit: u64) -> AppResult<Vec<AnnouncementView>> {
+    let me = org_unit::Entity::find_by_id(caller.org_unit_id).one(&db.conn).await?.ok_or(AppError::NotFound)?;
     let lineage: Vec<i32> = me.path.split('/').filter_map(|s| s.parse().ok()).collect();
     let ids: Vec<i32> = announcement_target::Entity::find()
         .select_only()
@@ -180,11 +131,7 @@ pub async fn for_workbench(
         .filter(announcement::Column::Id.is_in(ids))
         .filter(announcement::Column::Status.eq(AnnouncementStatus::Published.code()))
         .filter(announcement::Column::PublishFrom.lte(now))
-        .filter(
-            Condition::any()
-                .add(announcement::Column::PublishTo.is_null())
-                .add(announcement::Column::PublishTo.gt(now)),
-        )
+        .filter(Condition::any().add(announcement::Column::PublishTo.is_null()).add(announcement::Column::PublishTo.gt(now)))
         .order_by_desc(announcement::Column::PublishFrom)
         .limit(limit)
         .all(&db.conn)
@@ -192,11 +139,7 @@ pub async fn for_workbench(
     views(&db.conn, rows).await
 }
 
-async fn check(
-    db: &impl ConnectionTrait,
-    caller: &Caller,
-    input: &AnnouncementInput,
-) -> AppResult<(String, String, DateTime<Utc>)> {
+async fn check(db: &impl ConnectionTrait, caller: &Caller, input: &AnnouncementInput) -> AppResult<(String, String, DateTime<Utc>)> {
     let mut errors = FieldErrors::new();
     let title = errors.required("title", "标题", &input.title);
     errors.max_chars("title", "标题", &title, 200);
@@ -221,28 +164,18 @@ async fn check(
 }
 
 async fn replace_targets(db: &impl ConnectionTrait, id: i32, targets: &[i32]) -> AppResult<()> {
-    announcement_target::Entity::delete_many()
-        .filter(announcement_target::Column::AnnouncementId.eq(id))
-        .exec(db)
-        .await?;
+    announcement_target::Entity::delete_many().filter(announcement_target::Column::AnnouncementId.eq(id)).exec(db).await?;
     let set: BTreeSet<i32> = targets.iter().copied().collect();
-    announcement_target::Entity::insert_many(set.into_iter().map(|u| {
-        announcement_target::ActiveModel {
-            announcement_id: Set(id),
-            org_unit_id: Set(u),
-        }
-    }))
+    announcement_target::Entity::insert_many(
+        set.into_iter().map(|u| announcement_target::ActiveModel { announcement_id: Set(id), org_unit_id: Set(u) }),
+    )
     .exec(db)
     .await?;
     Ok(())
 }
 
 /// Creates a draft owned by the caller's unit.
-pub async fn create(
-    db: &Db,
-    caller: &Caller,
-    input: &AnnouncementInput,
-) -> AppResult<AnnouncementView> {
+pub async fn create(db: &Db, caller: &Caller, input: &AnnouncementInput) -> AppResult<AnnouncementView> {
     caller.require("announcement.create")?;
     let txn = db.begin().await?;
     let (title, body, from) = check(&*txn, caller, input).await?;
@@ -267,35 +200,20 @@ pub async fn create(
     audit::record(
         &*txn,
         caller,
-        Change::new("announcement", after.id, AuditAction::Create)
-            .summary(format!("新增公告“{}”", after.title))
-            .after(&after),
+        Change::new("announcement", after.id, AuditAction::Create).summary(format!("新增公告“{}”", after.title)).after(&after),
     )
     .await?;
     txn.commit().await?;
     Ok(after)
 }
 
-pub async fn update(
-    db: &Db,
-    caller: &Caller,
-    id: i32,
-    version: i32,
-    input: &AnnouncementInput,
-) -> AppResult<AnnouncementView> {
+pub async fn update(db: &Db, caller: &Caller, id: i32, version: i32, input: &AnnouncementInput) -> AppResult<AnnouncementView> {
     caller.require("announcement.edit")?;
     let txn = db.begin().await?;
     let model = get_model(&*txn, caller, id).await?;
     let before = views(&*txn, vec![model.clone()]).await?.remove(0);
     let (title, body, from) = check(&*txn, caller, input).await?;
-    claim_version::<announcement::Entity>(
-        &*txn,
-        announcement::Column::Id,
-        announcement::Column::Version,
-        id,
-        version,
-    )
-    .await?;
+    claim_version::<announcement::Entity>(&*txn, announcement::Column::Id, announcement::Column::Version, id, version).await?;
     let mut am = model.into_active_model();
     am.title = Set(title);
     am.body = Set(body);
@@ -309,10 +227,7 @@ pub async fn update(
     audit::record(
         &*txn,
         caller,
-        Change::new("announcement", id, AuditAction::Update)
-            .summary(format!("修改公告“{}”", after.title))
-            .before(&before)
-            .after(&after),
+        Change::new("announcement", id, AuditAction::Update).summary(format!("修改公告“{}”", after.title)).before(&before).after(&after),
     )
     .await?;
     txn.commit().await?;
@@ -320,43 +235,22 @@ pub async fn update(
 }
 
 /// Publishes (`true`) or withdraws (`false`) an announcement.
-pub async fn set_published(
-    db: &Db,
-    caller: &Caller,
-    id: i32,
-    version: i32,
-    publish: bool,
-) -> AppResult<AnnouncementView> {
+pub async fn set_published(db: &Db, caller: &Caller, id: i32, version: i32, publish: bool) -> AppResult<AnnouncementView> {
     caller.require("announcement.publish")?;
     let txn = db.begin().await?;
     let model = get_model(&*txn, caller, id).await?;
-    let next = AnnouncementStatus::from_code(&model.status)
-        .transition(publish)
-        .map_err(|m| AppError::Conflict(m.into()))?;
-    claim_version::<announcement::Entity>(
-        &*txn,
-        announcement::Column::Id,
-        announcement::Column::Version,
-        id,
-        version,
-    )
-    .await?;
+    let next = AnnouncementStatus::from_code(&model.status).transition(publish).map_err(|m| AppError::Conflict(m.into()))?;
+    claim_version::<announcement::Entity>(&*txn, announcement::Column::Id, announcement::Column::Version, id, version).await?;
     let mut am = model.into_active_model();
     am.status = Set(next.code().into());
     am.version = Set(version + 1);
     am.updated_at = Set(Utc::now());
     let after = views(&*txn, vec![am.update(&*txn).await?]).await?.remove(0);
-    let action = if publish {
-        AuditAction::Publish
-    } else {
-        AuditAction::Withdraw
-    };
+    let action = if publish { AuditAction::Publish } else { AuditAction::Withdraw };
     audit::record(
         &*txn,
         caller,
-        Change::new("announcement", id, action)
-            .summary(format!("{}公告“{}”", action.label(), after.title))
-            .after(&after),
+        Change::new("announcement", id, action).summary(format!("{}公告“{}”", action.label(), after.title)).after(&after),
     )
     .await?;
     txn.commit().await?;

@@ -8,22 +8,16 @@ pub struct Migration;
 
 /// Creation and update stamps plus the optimistic-locking version.
 fn stamps(t: &mut TableCreateStatement) -> &mut TableCreateStatement {
-    t.col(integer("version").default(1))
-        .col(timestamp_with_time_zone("created_at"))
-        .col(timestamp_with_time_zone("updated_at"))
+    t.col(integer("version").default(1)).col(timestamp_with_time_zone("created_at")).col(timestamp_with_time_zone("updated_at"))
 }
 
 fn fk(from: (&str, &str), to: (&str, &str)) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(Alias::new(from.0), Alias::new(from.1))
-        .to(Alias::new(to.0), Alias::new(to.1))
-        .to_owned()
+    ForeignKey::create().from(Alias::new(from.0), Alias::new(from.1)).to(Alias::new(to.0), Alias::new(to.1)).to_owned()
 }
 
 fn index(table: &str, cols: &[&str], unique: bool) -> IndexCreateStatement {
     let mut i = Index::create();
-    i.name(format!("ix_{}_{}", table, cols.join("_")))
-        .table(Alias::new(table));
+    i.name(format!("ix_{}_{}", table, cols.join("_"))).table(Alias::new(table));
     for c in cols {
         i.col(Alias::new(*c));
     }
@@ -93,32 +87,20 @@ fn tables() -> Vec<TableCreateStatement> {
         t("role_permissions")
             .col(integer("role_id"))
             .col(string_len("permission", 64))
-            .primary_key(
-                Index::create()
-                    .col(Alias::new("role_id"))
-                    .col(Alias::new("permission")),
-            )
+            .primary_key(Index::create().col(Alias::new("role_id")).col(Alias::new("permission")))
             .foreign_key(&mut fk(("role_permissions", "role_id"), ("roles", "id")))
             .to_owned(),
         t("user_roles")
             .col(integer("user_id"))
             .col(integer("role_id"))
-            .primary_key(
-                Index::create()
-                    .col(Alias::new("user_id"))
-                    .col(Alias::new("role_id")),
-            )
+            .primary_key(Index::create().col(Alias::new("user_id")).col(Alias::new("role_id")))
             .foreign_key(&mut fk(("user_roles", "user_id"), ("users", "id")))
             .foreign_key(&mut fk(("user_roles", "role_id"), ("roles", "id")))
             .to_owned(),
         t("user_projects")
             .col(integer("user_id"))
             .col(integer("project_id"))
-            .primary_key(
-                Index::create()
-                    .col(Alias::new("user_id"))
-                    .col(Alias::new("project_id")),
-            )
+            .primary_key(Index::create().col(Alias::new("user_id")).col(Alias::new("project_id")))
             .foreign_key(&mut fk(("user_projects", "user_id"), ("users", "id")))
             .foreign_key(&mut fk(("user_projects", "project_id"), ("projects", "id")))
             .to_owned(),
@@ -186,25 +168,15 @@ fn tables() -> Vec<TableCreateStatement> {
                 .col(string_len("prefix", 16))
                 .col(string_len("reset", 16))
                 .col(integer("width"))
-                .foreign_key(&mut fk(
-                    ("numbering_rules", "company_id"),
-                    ("org_units", "id"),
-                )),
+                .foreign_key(&mut fk(("numbering_rules", "company_id"), ("org_units", "id"))),
         )
         .to_owned(),
         t("number_counters")
             .col(integer("rule_id"))
             .col(string_len("period_key", 16))
             .col(big_integer("last_value"))
-            .primary_key(
-                Index::create()
-                    .col(Alias::new("rule_id"))
-                    .col(Alias::new("period_key")),
-            )
-            .foreign_key(&mut fk(
-                ("number_counters", "rule_id"),
-                ("numbering_rules", "id"),
-            ))
+            .primary_key(Index::create().col(Alias::new("rule_id")).col(Alias::new("period_key")))
+            .foreign_key(&mut fk(("number_counters", "rule_id"), ("numbering_rules", "id")))
             .to_owned(),
         stamps(
             t("work_calendars")
@@ -215,10 +187,7 @@ fn tables() -> Vec<TableCreateStatement> {
                 .col(string_len("work_end", 5))
                 .col(string_len("lunch_start", 5).default(""))
                 .col(string_len("lunch_end", 5).default(""))
-                .foreign_key(&mut fk(
-                    ("work_calendars", "company_id"),
-                    ("org_units", "id"),
-                )),
+                .foreign_key(&mut fk(("work_calendars", "company_id"), ("org_units", "id"))),
         )
         .to_owned(),
         t("holidays")
@@ -239,28 +208,15 @@ fn tables() -> Vec<TableCreateStatement> {
                 .col(timestamp_with_time_zone("publish_from"))
                 .col(timestamp_with_time_zone_null("publish_to"))
                 .col(integer("created_by"))
-                .foreign_key(&mut fk(
-                    ("announcements", "org_unit_id"),
-                    ("org_units", "id"),
-                )),
+                .foreign_key(&mut fk(("announcements", "org_unit_id"), ("org_units", "id"))),
         )
         .to_owned(),
         t("announcement_targets")
             .col(integer("announcement_id"))
             .col(integer("org_unit_id"))
-            .primary_key(
-                Index::create()
-                    .col(Alias::new("announcement_id"))
-                    .col(Alias::new("org_unit_id")),
-            )
-            .foreign_key(&mut fk(
-                ("announcement_targets", "announcement_id"),
-                ("announcements", "id"),
-            ))
-            .foreign_key(&mut fk(
-                ("announcement_targets", "org_unit_id"),
-                ("org_units", "id"),
-            ))
+            .primary_key(Index::create().col(Alias::new("announcement_id")).col(Alias::new("org_unit_id")))
+            .foreign_key(&mut fk(("announcement_targets", "announcement_id"), ("announcements", "id")))
+            .foreign_key(&mut fk(("announcement_targets", "org_unit_id"), ("org_units", "id")))
             .to_owned(),
     ]
 }
@@ -304,9 +260,7 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for t in tables().into_iter().rev() {
             let name = t.get_table_name().cloned().expect("named table");
-            manager
-                .drop_table(Table::drop().table(name).to_owned())
-                .await?;
+            manager.drop_table(Table::drop().table(name).to_owned()).await?;
         }
         Ok(())
     }

@@ -11,10 +11,7 @@ use domain::{
     FieldErrors,
 };
 use rand::RngCore;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect};
 use sha2::{Digest, Sha256};
 
 use crate::{
@@ -29,20 +26,11 @@ pub const SESSION_IDLE_HOURS: i64 = 12;
 /// Hashes a password with argon2id and a random salt.
 pub fn hash_password(password: &str) -> AppResult<String> {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| anyhow::anyhow!("argon2: {e}").into())
+    Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| anyhow::anyhow!("argon2: {e}").into())
 }
 
 fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|h| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
-        })
-        .unwrap_or(false)
+    PasswordHash::new(hash).map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false)
 }
 
 /// A random secret as hex: session ids, CSRF tokens, API tokens, one-time
@@ -90,14 +78,7 @@ pub struct LoginSuccess {
     pub user_id: i32,
 }
 
-async fn log_login(
-    db: &Db,
-    username: &str,
-    u: Option<&user::Model>,
-    ip: &str,
-    ok: bool,
-    reason: &str,
-) -> AppResult<()> {
+async fn log_login(db: &Db, username: &str, u: Option<&user::Model>, ip: &str, ok: bool, reason: &str) -> AppResult<()> {
     login_log::Entity::insert(login_log::ActiveModel {
         at: Set(Utc::now()),
         username: Set(username.chars().take(64).collect()),
@@ -114,11 +95,7 @@ async fn log_login(
 }
 
 /// Recent failures of an account since its last success, newest first.
-async fn recent_failures(
-    db: &Db,
-    user_id: i32,
-    now: DateTime<Utc>,
-) -> AppResult<Vec<DateTime<Utc>>> {
+async fn recent_failures(db: &Db, user_id: i32, now: DateTime<Utc>) -> AppResult<Vec<DateTime<Utc>>> {
     let rows: Vec<(DateTime<Utc>, bool)> = login_log::Entity::find()
         .select_only()
         .column(login_log::Column::At)
@@ -129,27 +106,15 @@ async fn recent_failures(
         .into_tuple()
         .all(&db.conn)
         .await?;
-    Ok(rows
-        .into_iter()
-        .take_while(|(_, success)| !success)
-        .map(|(at, _)| at)
-        .collect())
+    Ok(rows.into_iter().take_while(|(_, success)| !success).map(|(at, _)| at).collect())
 }
 
 /// Checks the credentials, applies the lockout rule, logs the attempt and
 /// opens a session.
-pub async fn login(
-    db: &Db,
-    username: &str,
-    password: &str,
-    ip: &str,
-) -> AppResult<Result<LoginSuccess, LoginRefusal>> {
+pub async fn login(db: &Db, username: &str, password: &str, ip: &str) -> AppResult<Result<LoginSuccess, LoginRefusal>> {
     let username = username.trim();
     let now = Utc::now();
-    let found = user::Entity::find()
-        .filter(user::Column::Username.eq(username))
-        .one(&db.conn)
-        .await?;
+    let found = user::Entity::find().filter(user::Column::Username.eq(username)).one(&db.conn).await?;
     let Some(u) = found else {
         // Same work as for a real account, so timing does not reveal names.
         let _ = hash_password(password);
@@ -185,11 +150,7 @@ pub async fn login(
     am.last_login_at = Set(Some(now));
     am.locked_until = Set(None);
     am.update(&db.conn).await?;
-    Ok(Ok(LoginSuccess {
-        session_id,
-        must_change_password,
-        user_id,
-    }))
+    Ok(Ok(LoginSuccess { session_id, must_change_password, user_id }))
 }
 
 async fn open_session(db: &Db, u: &user::Model, ip: &str) -> AppResult<String> {
@@ -214,10 +175,7 @@ async fn open_session(db: &Db, u: &user::Model, ip: &str) -> AppResult<String> {
 /// from turning into writes.
 pub async fn caller_from_session(db: &Db, raw: &str, ip: &str) -> AppResult<Option<Caller>> {
     let now = Utc::now();
-    let Some(s) = session::Entity::find_by_id(token_hash(raw))
-        .one(&db.conn)
-        .await?
-    else {
+    let Some(s) = session::Entity::find_by_id(token_hash(raw)).one(&db.conn).await? else {
         return Ok(None);
     };
     if s.expires_at <= now {
@@ -256,9 +214,7 @@ pub async fn caller_from_api_token(db: &Db, raw: &str, ip: &str) -> AppResult<Op
         return Ok(None);
     }
     let now = Utc::now();
-    if t.last_used_at
-        .is_none_or(|at| now - at > Duration::minutes(1))
-    {
+    if t.last_used_at.is_none_or(|at| now - at > Duration::minutes(1)) {
         let mut am = t.into_active_model();
         am.last_used_at = Set(Some(now));
         am.update(&db.conn).await?;
@@ -270,18 +226,12 @@ pub async fn caller_from_api_token(db: &Db, raw: &str, ip: &str) -> AppResult<Op
 }
 
 pub async fn logout(db: &Db, raw: &str) -> AppResult<()> {
-    session::Entity::delete_by_id(token_hash(raw))
-        .exec(&db.conn)
-        .await?;
+    session::Entity::delete_by_id(token_hash(raw)).exec(&db.conn).await?;
     Ok(())
 }
 
 /// Ends every session of a user (after a reset, disable or password change).
-pub async fn end_sessions(
-    db: &impl sea_orm::ConnectionTrait,
-    user_id: i32,
-    keep: Option<&str>,
-) -> AppResult<()> {
+pub async fn end_sessions(db: &impl sea_orm::ConnectionTrait, user_id: i32, keep: Option<&str>) -> AppResult<()> {
     let mut q = session::Entity::delete_many().filter(session::Column::UserId.eq(user_id));
     if let Some(raw) = keep {
         q = q.filter(session::Column::Id.ne(token_hash(raw)));
@@ -301,16 +251,8 @@ pub struct PasswordChange {
 }
 
 /// The caller changes their own password; other sessions are ended.
-pub async fn change_password(
-    db: &Db,
-    caller: &Caller,
-    input: &PasswordChange,
-    current_session: Option<&str>,
-) -> AppResult<()> {
-    let u = user::Entity::find_by_id(caller.user_id)
-        .one(&db.conn)
-        .await?
-        .ok_or(AppError::NotFound)?;
+pub async fn change_password(db: &Db, caller: &Caller, input: &PasswordChange, current_session: Option<&str>) -> AppResult<()> {
+    let u = user::Entity::find_by_id(caller.user_id).one(&db.conn).await?.ok_or(AppError::NotFound)?;
     let mut errors = FieldErrors::new();
     if !verify_password(&input.old_password, &u.password_hash) {
         errors.add("old_password", "原密码不正确");
@@ -335,8 +277,7 @@ pub async fn change_password(
     audit::record(
         &*txn,
         caller,
-        Change::new("user", u.id, AuditAction::ChangePassword)
-            .summary(format!("{} 修改了本人密码", u.display_name)),
+        Change::new("user", u.id, AuditAction::ChangePassword).summary(format!("{} 修改了本人密码", u.display_name)),
     )
     .await?;
     txn.commit().await
@@ -378,11 +319,7 @@ pub async fn list_tokens(db: &Db, caller: &Caller) -> AppResult<Vec<ApiTokenView
 
 /// Issues an API token for the caller; the raw token is returned once and
 /// only its hash is kept.
-pub async fn issue_token(
-    db: &Db,
-    caller: &Caller,
-    name: &str,
-) -> AppResult<(ApiTokenView, String)> {
+pub async fn issue_token(db: &Db, caller: &Caller, name: &str) -> AppResult<(ApiTokenView, String)> {
     caller.require("api_token.manage")?;
     let mut errors = FieldErrors::new();
     let name = errors.required("name", "令牌名称", name);
@@ -400,13 +337,8 @@ pub async fn issue_token(
     }
     .insert(&*txn)
     .await?;
-    audit::record(
-        &*txn,
-        caller,
-        Change::new("api_token", t.id, AuditAction::IssueToken)
-            .summary(format!("签发接口令牌 {}", t.name)),
-    )
-    .await?;
+    audit::record(&*txn, caller, Change::new("api_token", t.id, AuditAction::IssueToken).summary(format!("签发接口令牌 {}", t.name)))
+        .await?;
     txn.commit().await?;
     Ok((t.into(), raw))
 }
@@ -422,12 +354,6 @@ pub async fn revoke_token(db: &Db, caller: &Caller, id: i32) -> AppResult<()> {
     let mut am = t.into_active_model();
     am.revoked_at = Set(Some(Utc::now()));
     am.update(&*txn).await?;
-    audit::record(
-        &*txn,
-        caller,
-        Change::new("api_token", id, AuditAction::RevokeToken)
-            .summary(format!("吊销接口令牌 {name}")),
-    )
-    .await?;
+    audit::record(&*txn, caller, Change::new("api_token", id, AuditAction::RevokeToken).summary(format!("吊销接口令牌 {name}"))).await?;
     txn.commit().await
 }

@@ -9,8 +9,7 @@ use sea_orm::{
     sea_query::{Expr, Func, LikeExpr},
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 
@@ -56,10 +55,7 @@ async fn view(db: &impl ConnectionTrait, r: role::Model) -> AppResult<RoleView> 
         .map(|p| p.permission)
         .collect();
     let unit = org_unit::Entity::find_by_id(r.org_unit_id).one(db).await?;
-    let user_count = user_role::Entity::find()
-        .filter(user_role::Column::RoleId.eq(r.id))
-        .count(db)
-        .await?;
+    let user_count = user_role::Entity::find().filter(user_role::Column::RoleId.eq(r.id)).count(db).await?;
     Ok(RoleView {
         id: r.id,
         org_unit_id: r.org_unit_id,
@@ -77,31 +73,16 @@ pub async fn list(db: &Db, caller: &Caller, req: &PageRequest) -> AppResult<Page
     caller.require("role.view")?;
     let mut cond = caller.units_condition(role::Column::OrgUnitId);
     if let Some(k) = req.keyword() {
-        cond = cond.add(
-            Expr::expr(Func::lower(Expr::col(role::Column::Name)))
-                .like(LikeExpr::new(like_pattern(&k.to_lowercase())).escape('\\')),
-        );
+        cond = cond
+            .add(Expr::expr(Func::lower(Expr::col(role::Column::Name))).like(LikeExpr::new(like_pattern(&k.to_lowercase())).escape('\\')));
     }
     let query = role::Entity::find().filter(cond);
     let total = query.clone().count(&db.conn).await?;
     let (key, desc) = req.sort_by(&["name", "id"], "id");
-    let col = if key == "name" {
-        role::Column::Name
-    } else {
-        role::Column::Id
-    };
-    let query = if desc {
-        query.order_by_desc(col)
-    } else {
-        query.order_by_asc(col)
-    };
+    let col = if key == "name" { role::Column::Name } else { role::Column::Id };
+    let query = if desc { query.order_by_desc(col) } else { query.order_by_asc(col) };
     let mut items = Vec::new();
-    for r in query
-        .offset(req.offset())
-        .limit(req.per_page())
-        .all(&db.conn)
-        .await?
-    {
+    for r in query.offset(req.offset()).limit(req.per_page()).all(&db.conn).await? {
         items.push(view(&db.conn, r).await?);
     }
     Ok(Page { items, total })
@@ -118,11 +99,7 @@ pub async fn assignable(db: &Db, caller: &Caller) -> AppResult<Vec<role::Model>>
 }
 
 async fn get_model(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> AppResult<role::Model> {
-    role::Entity::find_by_id(id)
-        .filter(caller.units_condition(role::Column::OrgUnitId))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)
+    role::Entity::find_by_id(id).filter(caller.units_condition(role::Column::OrgUnitId)).one(db).await?.ok_or(AppError::NotFound)
 }
 
 pub async fn get(db: &Db, caller: &Caller, id: i32) -> AppResult<RoleView> {
@@ -152,9 +129,7 @@ async fn check(
         errors.add("permissions", format!("未知的权限点 {bad}"));
     }
     if let (Some(u), false) = (&unit, name.is_empty()) {
-        let mut q = role::Entity::find()
-            .filter(role::Column::OrgUnitId.eq(u.id))
-            .filter(role::Column::Name.eq(&name));
+        let mut q = role::Entity::find().filter(role::Column::OrgUnitId.eq(u.id)).filter(role::Column::Name.eq(&name));
         if let Some(id) = except {
             q = q.filter(role::Column::Id.ne(id));
         }
@@ -166,22 +141,12 @@ async fn check(
     Ok((name, unit.expect("validated").id, perms))
 }
 
-async fn replace_permissions(
-    db: &impl ConnectionTrait,
-    role_id: i32,
-    perms: BTreeSet<String>,
-) -> AppResult<()> {
-    role_permission::Entity::delete_many()
-        .filter(role_permission::Column::RoleId.eq(role_id))
-        .exec(db)
-        .await?;
+async fn replace_permissions(db: &impl ConnectionTrait, role_id: i32, perms: BTreeSet<String>) -> AppResult<()> {
+    role_permission::Entity::delete_many().filter(role_permission::Column::RoleId.eq(role_id)).exec(db).await?;
     if !perms.is_empty() {
-        role_permission::Entity::insert_many(perms.into_iter().map(|p| {
-            role_permission::ActiveModel {
-                role_id: Set(role_id),
-                permission: Set(p),
-            }
-        }))
+        role_permission::Entity::insert_many(
+            perms.into_iter().map(|p| role_permission::ActiveModel { role_id: Set(role_id), permission: Set(p) }),
+        )
         .exec(db)
         .await?;
     }
@@ -207,37 +172,24 @@ pub async fn create(db: &Db, caller: &Caller, input: &RoleInput) -> AppResult<Ro
     .await?;
     replace_permissions(&*txn, r.id, perms).await?;
     let after = view(&*txn, r).await?;
-    let company = org_unit::Entity::find_by_id(unit_id)
-        .one(&*txn)
-        .await?
-        .and_then(|u| u.company_id);
+    let company = org_unit::Entity::find_by_id(unit_id).one(&*txn).await?.and_then(|u| u.company_id);
     audit::record(
         &*txn,
         caller,
-        Change::new("role", after.id, AuditAction::Create)
-            .company(company)
-            .summary(format!("新增角色“{}”", after.name))
-            .after(&after),
+        Change::new("role", after.id, AuditAction::Create).company(company).summary(format!("新增角色“{}”", after.name)).after(&after),
     )
     .await?;
     txn.commit().await?;
     Ok(after)
 }
 
-pub async fn update(
-    db: &Db,
-    caller: &Caller,
-    id: i32,
-    version: i32,
-    input: &RoleInput,
-) -> AppResult<RoleView> {
+pub async fn update(db: &Db, caller: &Caller, id: i32, version: i32, input: &RoleInput) -> AppResult<RoleView> {
     caller.require("role.edit")?;
     let txn = db.begin().await?;
     let model = get_model(&*txn, caller, id).await?;
     let before = view(&*txn, model.clone()).await?;
     let (name, unit_id, perms) = check(&*txn, caller, input, Some(id)).await?;
-    claim_version::<role::Entity>(&*txn, role::Column::Id, role::Column::Version, id, version)
-        .await?;
+    claim_version::<role::Entity>(&*txn, role::Column::Id, role::Column::Version, id, version).await?;
     let mut am = model.into_active_model();
     am.name = Set(name);
     am.org_unit_id = Set(unit_id);
@@ -247,10 +199,7 @@ pub async fn update(
     let r = am.update(&*txn).await?;
     replace_permissions(&*txn, id, perms).await?;
     let after = view(&*txn, r).await?;
-    let company = org_unit::Entity::find_by_id(unit_id)
-        .one(&*txn)
-        .await?
-        .and_then(|u| u.company_id);
+    let company = org_unit::Entity::find_by_id(unit_id).one(&*txn).await?.and_then(|u| u.company_id);
     audit::record(
         &*txn,
         caller,
@@ -265,33 +214,19 @@ pub async fn update(
     Ok(after)
 }
 
-pub async fn set_enabled(
-    db: &Db,
-    caller: &Caller,
-    id: i32,
-    version: i32,
-    enabled: bool,
-) -> AppResult<RoleView> {
+pub async fn set_enabled(db: &Db, caller: &Caller, id: i32, version: i32, enabled: bool) -> AppResult<RoleView> {
     caller.require("role.edit")?;
     let txn = db.begin().await?;
     let model = get_model(&*txn, caller, id).await?;
     let before = view(&*txn, model.clone()).await?;
-    claim_version::<role::Entity>(&*txn, role::Column::Id, role::Column::Version, id, version)
-        .await?;
+    claim_version::<role::Entity>(&*txn, role::Column::Id, role::Column::Version, id, version).await?;
     let mut am = model.into_active_model();
     am.enabled = Set(enabled);
     am.version = Set(version + 1);
     am.updated_at = Set(Utc::now());
     let after = view(&*txn, am.update(&*txn).await?).await?;
-    let action = if enabled {
-        AuditAction::Enable
-    } else {
-        AuditAction::Disable
-    };
-    let company = org_unit::Entity::find_by_id(after.org_unit_id)
-        .one(&*txn)
-        .await?
-        .and_then(|u| u.company_id);
+    let action = if enabled { AuditAction::Enable } else { AuditAction::Disable };
+    let company = org_unit::Entity::find_by_id(after.org_unit_id).one(&*txn).await?.and_then(|u| u.company_id);
     audit::record(
         &*txn,
         caller,

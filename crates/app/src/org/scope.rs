@@ -12,14 +12,8 @@ use crate::{
 /// above company level (group or region staff).
 async fn visible_units(db: &Db, u: &user::Model) -> AppResult<Vec<org_unit::Model>> {
     let base_id = u.company_id.unwrap_or(u.org_unit_id);
-    let base = org_unit::Entity::find_by_id(base_id)
-        .one(&db.conn)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
-    Ok(org_unit::Entity::find()
-        .filter(org_unit::Column::Path.starts_with(&base.path))
-        .all(&db.conn)
-        .await?)
+    let base = org_unit::Entity::find_by_id(base_id).one(&db.conn).await?.ok_or(AppError::Unauthorized)?;
+    Ok(org_unit::Entity::find().filter(org_unit::Column::Path.starts_with(&base.path)).all(&db.conn).await?)
 }
 
 async fn permissions_of(db: &Db, user_id: i32) -> AppResult<BTreeSet<String>> {
@@ -78,19 +72,10 @@ async fn projects_of(db: &Db, u: &user::Model, units: &BTreeSet<i32>) -> AppResu
 }
 
 /// Loads the caller for an authenticated, enabled user.
-pub async fn load_caller(
-    db: &Db,
-    u: user::Model,
-    ip: &str,
-    csrf_token: String,
-) -> AppResult<Caller> {
+pub async fn load_caller(db: &Db, u: user::Model, ip: &str, csrf_token: String) -> AppResult<Caller> {
     let units = visible_units(db, &u).await?;
     let unit_ids: BTreeSet<i32> = units.iter().map(|x| x.id).collect();
-    let companies = units
-        .iter()
-        .filter(|x| x.kind == OrgUnitKind::Company.code())
-        .map(|x| x.id)
-        .collect();
+    let companies = units.iter().filter(|x| x.kind == OrgUnitKind::Company.code()).map(|x| x.id).collect();
     let projects = projects_of(db, &u, &unit_ids).await?;
     let permissions = permissions_of(db, u.id).await?;
     Ok(Caller {
@@ -101,12 +86,7 @@ pub async fn load_caller(
         company_id: u.company_id,
         must_change_password: u.must_change_password,
         permissions,
-        scope: Scope {
-            superuser: u.superuser,
-            units: unit_ids,
-            companies,
-            projects,
-        },
+        scope: Scope { superuser: u.superuser, units: unit_ids, companies, projects },
         ip: ip.to_string(),
         csrf_token,
     })

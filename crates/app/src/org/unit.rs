@@ -3,18 +3,15 @@
 use chrono::Utc;
 use domain::{audit::AuditAction, org::OrgUnitKind, FieldErrors};
 use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder,
+    sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::{
     audit::{self, Change},
     db::claim_version,
-    entity::{
-        announcement_target, dict_item, holiday, number_counter, numbering_rule, org_unit, project,
-        role, user, work_calendar,
-    },
+    entity::{announcement_target, dict_item, holiday, number_counter, numbering_rule, org_unit, project, role, user, work_calendar},
     settings, AppError, AppResult, Caller, Db,
 };
 
@@ -68,18 +65,9 @@ fn order_as_tree(units: Vec<OrgUnit>) -> Vec<TreeNode> {
         list.sort_by(|a, b| a.sort_order.cmp(&b.sort_order).then(a.name.cmp(&b.name)));
     }
     let mut out = Vec::with_capacity(units.len());
-    fn walk(
-        parent: Option<i32>,
-        depth: usize,
-        children: &std::collections::BTreeMap<Option<i32>, Vec<&OrgUnit>>,
-        out: &mut Vec<TreeNode>,
-    ) {
+    fn walk(parent: Option<i32>, depth: usize, children: &std::collections::BTreeMap<Option<i32>, Vec<&OrgUnit>>, out: &mut Vec<TreeNode>) {
         for u in children.get(&parent).into_iter().flatten() {
-            out.push(TreeNode {
-                unit: (*u).clone(),
-                depth,
-                kind_label: OrgUnitKind::from_code(&u.kind).map_or("", OrgUnitKind::label),
-            });
+            out.push(TreeNode { unit: (*u).clone(), depth, kind_label: OrgUnitKind::from_code(&u.kind).map_or("", OrgUnitKind::label) });
             walk(Some(u.id), depth + 1, children, out);
         }
     }
@@ -89,11 +77,7 @@ fn order_as_tree(units: Vec<OrgUnit>) -> Vec<TreeNode> {
 
 /// A unit inside the caller's scope, or NotFound.
 pub async fn get(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> AppResult<OrgUnit> {
-    org_unit::Entity::find_by_id(id)
-        .filter(caller.units_condition(org_unit::Column::Id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)
+    org_unit::Entity::find_by_id(id).filter(caller.units_condition(org_unit::Column::Id)).one(db).await?.ok_or(AppError::NotFound)
 }
 
 fn kind_of(u: &OrgUnit) -> OrgUnitKind {
@@ -141,11 +125,7 @@ pub async fn create(db: &Db, caller: &Caller, input: &OrgUnitInput) -> AppResult
     }
     let txn = db.begin().await?;
     let parent = match input.parent_id {
-        Some(pid) => Some(
-            get(&*txn, caller, pid)
-                .await
-                .map_err(|_| AppError::field("parent_id", "上级组织不存在"))?,
-        ),
+        Some(pid) => Some(get(&*txn, caller, pid).await.map_err(|_| AppError::field("parent_id", "上级组织不存在"))?),
         None => None,
     };
     if let Some(kind) = kind {
@@ -179,11 +159,7 @@ pub async fn create(db: &Db, caller: &Caller, input: &OrgUnitInput) -> AppResult
     .insert(&*txn)
     .await?;
     let mut am = unit.clone().into_active_model();
-    am.path = Set(format!(
-        "{}{}/",
-        parent.as_ref().map_or("/", |p| p.path.as_str()),
-        unit.id
-    ));
+    am.path = Set(format!("{}{}/", parent.as_ref().map_or("/", |p| p.path.as_str()), unit.id));
     if kind == OrgUnitKind::Company {
         am.company_id = Set(Some(unit.id));
     }
@@ -205,13 +181,7 @@ pub async fn create(db: &Db, caller: &Caller, input: &OrgUnitInput) -> AppResult
 }
 
 /// Renames a unit or changes its code and order.
-pub async fn update(
-    db: &Db,
-    caller: &Caller,
-    id: i32,
-    version: i32,
-    input: &OrgUnitInput,
-) -> AppResult<OrgUnit> {
+pub async fn update(db: &Db, caller: &Caller, id: i32, version: i32, input: &OrgUnitInput) -> AppResult<OrgUnit> {
     caller.require("org.edit")?;
     let mut errors = FieldErrors::new();
     let (name, code) = check_text(input, &mut errors);
@@ -221,14 +191,7 @@ pub async fn update(
         check_sibling_name(&*txn, before.parent_id, &name, Some(id), &mut errors).await?;
     }
     errors.into_result()?;
-    claim_version::<org_unit::Entity>(
-        &*txn,
-        org_unit::Column::Id,
-        org_unit::Column::Version,
-        id,
-        version,
-    )
-    .await?;
+    claim_version::<org_unit::Entity>(&*txn, org_unit::Column::Id, org_unit::Column::Version, id, version).await?;
     let mut am = before.clone().into_active_model();
     am.name = Set(name);
     am.code = Set(code);
@@ -251,47 +214,23 @@ pub async fn update(
 }
 
 /// Moves a unit (with its subtree) under another parent.
-pub async fn move_to(
-    db: &Db,
-    caller: &Caller,
-    id: i32,
-    version: i32,
-    new_parent_id: i32,
-) -> AppResult<OrgUnit> {
+pub async fn move_to(db: &Db, caller: &Caller, id: i32, version: i32, new_parent_id: i32) -> AppResult<OrgUnit> {
     caller.require("org.edit")?;
     let txn = db.begin().await?;
     let unit = get(&*txn, caller, id).await?;
-    let parent = get(&*txn, caller, new_parent_id)
-        .await
-        .map_err(|_| AppError::field("parent_id", "目标上级不存在"))?;
+    let parent = get(&*txn, caller, new_parent_id).await.map_err(|_| AppError::field("parent_id", "目标上级不存在"))?;
     if parent.path.starts_with(&unit.path) {
         return Err(AppError::field("parent_id", "不能移动到自身或下级组织之下"));
     }
-    kind_of(&unit)
-        .may_have_parent(Some(kind_of(&parent)))
-        .map_err(|m| AppError::field("parent_id", m))?;
+    kind_of(&unit).may_have_parent(Some(kind_of(&parent))).map_err(|m| AppError::field("parent_id", m))?;
     let mut errors = FieldErrors::new();
     check_sibling_name(&*txn, Some(parent.id), &unit.name, Some(id), &mut errors).await?;
     errors.into_result()?;
-    claim_version::<org_unit::Entity>(
-        &*txn,
-        org_unit::Column::Id,
-        org_unit::Column::Version,
-        id,
-        version,
-    )
-    .await?;
+    claim_version::<org_unit::Entity>(&*txn, org_unit::Column::Id, org_unit::Column::Version, id, version).await?;
     let new_path = format!("{}{}/", parent.path, unit.id);
-    let subtree = org_unit::Entity::find()
-        .filter(org_unit::Column::Path.starts_with(&unit.path))
-        .all(&*txn)
-        .await?;
+    let subtree = org_unit::Entity::find().filter(org_unit::Column::Path.starts_with(&unit.path)).all(&*txn).await?;
     // An office moved to another company takes its projects and staff along.
-    let new_company = if kind_of(&unit) == OrgUnitKind::Company {
-        Some(unit.id)
-    } else {
-        parent.company_id
-    };
+    let new_company = if kind_of(&unit) == OrgUnitKind::Company { Some(unit.id) } else { parent.company_id };
     let company_changes = new_company != unit.company_id;
     let subtree_ids: Vec<i32> = subtree.iter().map(|u| u.id).collect();
     for u in subtree {
@@ -336,34 +275,17 @@ pub async fn move_to(
     Ok(after)
 }
 
-pub async fn set_enabled(
-    db: &Db,
-    caller: &Caller,
-    id: i32,
-    version: i32,
-    enabled: bool,
-) -> AppResult<OrgUnit> {
+pub async fn set_enabled(db: &Db, caller: &Caller, id: i32, version: i32, enabled: bool) -> AppResult<OrgUnit> {
     caller.require("org.edit")?;
     let txn = db.begin().await?;
     let before = get(&*txn, caller, id).await?;
-    claim_version::<org_unit::Entity>(
-        &*txn,
-        org_unit::Column::Id,
-        org_unit::Column::Version,
-        id,
-        version,
-    )
-    .await?;
+    claim_version::<org_unit::Entity>(&*txn, org_unit::Column::Id, org_unit::Column::Version, id, version).await?;
     let mut am = before.clone().into_active_model();
     am.enabled = Set(enabled);
     am.version = Set(version + 1);
     am.updated_at = Set(Utc::now());
     let after = am.update(&*txn).await?;
-    let action = if enabled {
-        AuditAction::Enable
-    } else {
-        AuditAction::Disable
-    };
+    let action = if enabled { AuditAction::Enable } else { AuditAction::Disable };
     audit::record(
         &*txn,
         caller,
@@ -387,53 +309,15 @@ pub async fn delete(db: &Db, caller: &Caller, id: i32, version: i32) -> AppResul
         return Err(AppError::stale());
     }
     let refs = [
-        (
-            "下级组织",
-            org_unit::Entity::find()
-                .filter(org_unit::Column::ParentId.eq(id))
-                .count(&*txn)
-                .await?,
-        ),
-        (
-            "项目",
-            project::Entity::find()
-                .filter(project::Column::OrgUnitId.eq(id))
-                .count(&*txn)
-                .await?,
-        ),
-        (
-            "用户",
-            user::Entity::find()
-                .filter(user::Column::OrgUnitId.eq(id))
-                .count(&*txn)
-                .await?,
-        ),
-        (
-            "角色",
-            role::Entity::find()
-                .filter(role::Column::OrgUnitId.eq(id))
-                .count(&*txn)
-                .await?,
-        ),
-        (
-            "公告",
-            announcement_target::Entity::find()
-                .filter(announcement_target::Column::OrgUnitId.eq(id))
-                .count(&*txn)
-                .await?,
-        ),
+        ("下级组织", org_unit::Entity::find().filter(org_unit::Column::ParentId.eq(id)).count(&*txn).await?),
+        ("项目", project::Entity::find().filter(project::Column::OrgUnitId.eq(id)).count(&*txn).await?),
+        ("用户", user::Entity::find().filter(user::Column::OrgUnitId.eq(id)).count(&*txn).await?),
+        ("角色", role::Entity::find().filter(role::Column::OrgUnitId.eq(id)).count(&*txn).await?),
+        ("公告", announcement_target::Entity::find().filter(announcement_target::Column::OrgUnitId.eq(id)).count(&*txn).await?),
     ];
-    let used: Vec<String> = refs
-        .iter()
-        .filter(|(_, n)| *n > 0)
-        .map(|(what, n)| format!("{n} 个{what}"))
-        .collect();
+    let used: Vec<String> = refs.iter().filter(|(_, n)| *n > 0).map(|(what, n)| format!("{n} 个{what}")).collect();
     if !used.is_empty() {
-        return Err(AppError::Conflict(format!(
-            "“{}”仍被引用（{}），不能删除，可改为禁用",
-            unit.name,
-            used.join("、")
-        )));
+        return Err(AppError::Conflict(format!("“{}”仍被引用（{}），不能删除，可改为禁用", unit.name, used.join("、"))));
     }
     let rule_ids: Vec<i32> = numbering_rule::Entity::find()
         .filter(numbering_rule::Column::CompanyId.eq(id))
@@ -442,26 +326,11 @@ pub async fn delete(db: &Db, caller: &Caller, id: i32, version: i32) -> AppResul
         .into_iter()
         .map(|r| r.id)
         .collect();
-    number_counter::Entity::delete_many()
-        .filter(number_counter::Column::RuleId.is_in(rule_ids))
-        .exec(&*txn)
-        .await?;
-    numbering_rule::Entity::delete_many()
-        .filter(numbering_rule::Column::CompanyId.eq(id))
-        .exec(&*txn)
-        .await?;
-    dict_item::Entity::delete_many()
-        .filter(dict_item::Column::CompanyId.eq(id))
-        .exec(&*txn)
-        .await?;
-    holiday::Entity::delete_many()
-        .filter(holiday::Column::CompanyId.eq(id))
-        .exec(&*txn)
-        .await?;
-    work_calendar::Entity::delete_many()
-        .filter(work_calendar::Column::CompanyId.eq(id))
-        .exec(&*txn)
-        .await?;
+    number_counter::Entity::delete_many().filter(number_counter::Column::RuleId.is_in(rule_ids)).exec(&*txn).await?;
+    numbering_rule::Entity::delete_many().filter(numbering_rule::Column::CompanyId.eq(id)).exec(&*txn).await?;
+    dict_item::Entity::delete_many().filter(dict_item::Column::CompanyId.eq(id)).exec(&*txn).await?;
+    holiday::Entity::delete_many().filter(holiday::Column::CompanyId.eq(id)).exec(&*txn).await?;
+    work_calendar::Entity::delete_many().filter(work_calendar::Column::CompanyId.eq(id)).exec(&*txn).await?;
     org_unit::Entity::delete_by_id(id).exec(&*txn).await?;
     audit::record(
         &*txn,
@@ -477,9 +346,5 @@ pub async fn delete(db: &Db, caller: &Caller, id: i32, version: i32) -> AppResul
 
 /// The display name of a unit (for the page frame); empty when unknown.
 pub async fn name_of(db: &Db, id: i32) -> AppResult<String> {
-    Ok(org_unit::Entity::find_by_id(id)
-        .one(&db.conn)
-        .await?
-        .map(|u| u.name)
-        .unwrap_or_default())
+    Ok(org_unit::Entity::find_by_id(id).one(&db.conn).await?.map(|u| u.name).unwrap_or_default())
 }

@@ -8,8 +8,7 @@ use sea_orm::{
     sea_query::{Expr, Func, LikeExpr},
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 
@@ -80,17 +79,9 @@ pub struct UserFilter {
 async fn views(db: &impl ConnectionTrait, users: Vec<user::Model>) -> AppResult<Vec<UserView>> {
     let ids: Vec<i32> = users.iter().map(|u| u.id).collect();
     let unit_ids: BTreeSet<i32> = users.iter().map(|u| u.org_unit_id).collect();
-    let units: BTreeMap<i32, String> = org_unit::Entity::find()
-        .filter(org_unit::Column::Id.is_in(unit_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect();
-    let links = user_role::Entity::find()
-        .filter(user_role::Column::UserId.is_in(ids.clone()))
-        .all(db)
-        .await?;
+    let units: BTreeMap<i32, String> =
+        org_unit::Entity::find().filter(org_unit::Column::Id.is_in(unit_ids)).all(db).await?.into_iter().map(|u| (u.id, u.name)).collect();
+    let links = user_role::Entity::find().filter(user_role::Column::UserId.is_in(ids.clone())).all(db).await?;
     let roles: BTreeMap<i32, String> = role::Entity::find()
         .filter(role::Column::Id.is_in(links.iter().map(|l| l.role_id).collect::<BTreeSet<_>>()))
         .all(db)
@@ -98,28 +89,14 @@ async fn views(db: &impl ConnectionTrait, users: Vec<user::Model>) -> AppResult<
         .into_iter()
         .map(|r| (r.id, r.name))
         .collect();
-    let projects = user_project::Entity::find()
-        .filter(user_project::Column::UserId.is_in(ids))
-        .all(db)
-        .await?;
+    let projects = user_project::Entity::find().filter(user_project::Column::UserId.is_in(ids)).all(db).await?;
     Ok(users
         .into_iter()
         .map(|u| {
-            let role_ids: Vec<i32> = links
-                .iter()
-                .filter(|l| l.user_id == u.id)
-                .map(|l| l.role_id)
-                .collect();
+            let role_ids: Vec<i32> = links.iter().filter(|l| l.user_id == u.id).map(|l| l.role_id).collect();
             UserView {
-                role_names: role_ids
-                    .iter()
-                    .filter_map(|r| roles.get(r).cloned())
-                    .collect(),
-                project_ids: projects
-                    .iter()
-                    .filter(|p| p.user_id == u.id)
-                    .map(|p| p.project_id)
-                    .collect(),
+                role_names: role_ids.iter().filter_map(|r| roles.get(r).cloned()).collect(),
+                project_ids: projects.iter().filter(|p| p.user_id == u.id).map(|p| p.project_id).collect(),
                 role_ids,
                 org_unit_name: units.get(&u.org_unit_id).cloned().unwrap_or_default(),
                 id: u.id,
@@ -140,25 +117,14 @@ async fn views(db: &impl ConnectionTrait, users: Vec<user::Model>) -> AppResult<
         .collect())
 }
 
-pub async fn list(
-    db: &Db,
-    caller: &Caller,
-    req: &PageRequest,
-    f: &UserFilter,
-) -> AppResult<Page<UserView>> {
+pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, f: &UserFilter) -> AppResult<Page<UserView>> {
     caller.require("user.view")?;
     let mut cond = caller.units_condition(user::Column::OrgUnitId);
     if let Some(k) = req.keyword() {
         let p = like_pattern(&k.to_lowercase());
-        let like = |c: user::Column| {
-            Expr::expr(Func::lower(Expr::col(c))).like(LikeExpr::new(p.clone()).escape('\\'))
-        };
-        cond = cond.add(
-            Condition::any()
-                .add(like(user::Column::Username))
-                .add(like(user::Column::DisplayName))
-                .add(like(user::Column::Phone)),
-        );
+        let like = |c: user::Column| Expr::expr(Func::lower(Expr::col(c))).like(LikeExpr::new(p.clone()).escape('\\'));
+        cond = cond
+            .add(Condition::any().add(like(user::Column::Username)).add(like(user::Column::DisplayName)).add(like(user::Column::Phone)));
     }
     if let Some(u) = f.org_unit_id {
         cond = cond.add(user::Column::OrgUnitId.eq(u));
@@ -187,28 +153,13 @@ pub async fn list(
     };
     let query = user::Entity::find().filter(cond);
     let total = query.clone().count(&db.conn).await?;
-    let query = if desc {
-        query.order_by_desc(col)
-    } else {
-        query.order_by_asc(col)
-    };
-    let rows = query
-        .offset(req.offset())
-        .limit(req.per_page())
-        .all(&db.conn)
-        .await?;
-    Ok(Page {
-        items: views(&db.conn, rows).await?,
-        total,
-    })
+    let query = if desc { query.order_by_desc(col) } else { query.order_by_asc(col) };
+    let rows = query.offset(req.offset()).limit(req.per_page()).all(&db.conn).await?;
+    Ok(Page { items: views(&db.conn, rows).await?, total })
 }
 
 async fn get_model(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> AppResult<user::Model> {
-    user::Entity::find_by_id(id)
-        .filter(caller.units_condition(user::Column::OrgUnitId))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)
+    user::Entity::find_by_id(id).filter(caller.units_condition(user::Column::OrgUnitId)).one(db).await?.ok_or(AppError::NotFound)
 }
 
 pub async fn get(db: &Db, caller: &Caller, id: i32) -> AppResult<UserView> {
@@ -250,10 +201,7 @@ async fn check_assignment(
             .map(|p| p.id)
             .collect();
         if visible.len() != input.project_ids.iter().collect::<BTreeSet<_>>().len() {
-            errors.add(
-                "project_ids",
-                "所选项目不属于该用户所在公司或不在您的权限范围内",
-            );
+            errors.add("project_ids", "所选项目不属于该用户所在公司或不在您的权限范围内");
         }
     }
     if input.superuser && !caller.is_superuser() {
@@ -272,36 +220,20 @@ fn check_profile(input: &UserInput, errors: &mut FieldErrors) -> (String, String
     (name, phone)
 }
 
-async fn replace_links(
-    db: &impl ConnectionTrait,
-    user_id: i32,
-    input: &UserInput,
-) -> AppResult<()> {
-    user_role::Entity::delete_many()
-        .filter(user_role::Column::UserId.eq(user_id))
-        .exec(db)
-        .await?;
-    user_project::Entity::delete_many()
-        .filter(user_project::Column::UserId.eq(user_id))
-        .exec(db)
-        .await?;
+async fn replace_links(db: &impl ConnectionTrait, user_id: i32, input: &UserInput) -> AppResult<()> {
+    user_role::Entity::delete_many().filter(user_role::Column::UserId.eq(user_id)).exec(db).await?;
+    user_project::Entity::delete_many().filter(user_project::Column::UserId.eq(user_id)).exec(db).await?;
     let roles: BTreeSet<i32> = input.role_ids.iter().copied().collect();
     if !roles.is_empty() {
-        user_role::Entity::insert_many(roles.into_iter().map(|r| user_role::ActiveModel {
-            user_id: Set(user_id),
-            role_id: Set(r),
-        }))
-        .exec(db)
-        .await?;
+        user_role::Entity::insert_many(roles.into_iter().map(|r| user_role::ActiveModel { user_id: Set(user_id), role_id: Set(r) }))
+            .exec(db)
+            .await?;
     }
     let projects: BTreeSet<i32> = input.project_ids.iter().copied().collect();
     if !projects.is_empty() && !input.all_projects {
-        user_project::Entity::insert_many(projects.into_iter().map(|p| {
-            user_project::ActiveModel {
-                user_id: Set(user_id),
-                project_id: Set(p),
-            }
-        }))
+        user_project::Entity::insert_many(
+            projects.into_iter().map(|p| user_project::ActiveModel { user_id: Set(user_id), project_id: Set(p) }),
+        )
         .exec(db)
         .await?;
     }
@@ -312,10 +244,7 @@ pub async fn create(db: &Db, caller: &Caller, input: &UserInput) -> AppResult<Us
     caller.require("user.create")?;
     let mut errors = FieldErrors::new();
     let username = errors.required("username", "登录名", &input.username);
-    let well_formed = (3..=64).contains(&username.len())
-        && username
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c));
+    let well_formed = (3..=64).contains(&username.len()) && username.chars().all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c));
     if !username.is_empty() && !well_formed {
         errors.add("username", "登录名为 3–64 位字母、数字或 . _ - @");
     }
@@ -325,13 +254,7 @@ pub async fn create(db: &Db, caller: &Caller, input: &UserInput) -> AppResult<Us
     }
     let txn = db.begin().await?;
     let unit = check_assignment(&*txn, caller, input, &mut errors).await?;
-    if !username.is_empty()
-        && user::Entity::find()
-            .filter(user::Column::Username.eq(&username))
-            .count(&*txn)
-            .await?
-            > 0
-    {
+    if !username.is_empty() && user::Entity::find().filter(user::Column::Username.eq(&username)).count(&*txn).await? > 0 {
         errors.add("username", format!("登录名“{username}”已被使用"));
     }
     errors.into_result()?;
@@ -364,10 +287,7 @@ pub async fn create(db: &Db, caller: &Caller, input: &UserInput) -> AppResult<Us
         caller,
         Change::new("user", view.id, AuditAction::Create)
             .company(view.company_id)
-            .summary(format!(
-                "新增用户 {}（{}）",
-                view.display_name, view.username
-            ))
+            .summary(format!("新增用户 {}（{}）", view.display_name, view.username))
             .after(&view),
     )
     .await?;
@@ -375,13 +295,7 @@ pub async fn create(db: &Db, caller: &Caller, input: &UserInput) -> AppResult<Us
     Ok(view)
 }
 
-pub async fn update(
-    db: &Db,
-    caller: &Caller,
-    id: i32,
-    version: i32,
-    input: &UserInput,
-) -> AppResult<UserView> {
+pub async fn update(db: &Db, caller: &Caller, id: i32, version: i32, input: &UserInput) -> AppResult<UserView> {
     caller.require("user.edit")?;
     let mut errors = FieldErrors::new();
     let (name, phone) = check_profile(input, &mut errors);
@@ -394,8 +308,7 @@ pub async fn update(
     }
     errors.into_result()?;
     let unit = unit.expect("validated");
-    claim_version::<user::Entity>(&*txn, user::Column::Id, user::Column::Version, id, version)
-        .await?;
+    claim_version::<user::Entity>(&*txn, user::Column::Id, user::Column::Version, id, version).await?;
     let mut am = model.into_active_model();
     am.display_name = Set(name);
     am.phone = Set(phone);
@@ -433,13 +346,7 @@ pub enum AccountAction {
 
 /// Enables, disables, unlocks a user or resets their password; the last two
 /// clear the lockout, and disabling or resetting ends the user's sessions.
-pub async fn account_action(
-    db: &Db,
-    caller: &Caller,
-    id: i32,
-    version: i32,
-    action: AccountAction,
-) -> AppResult<UserView> {
+pub async fn account_action(db: &Db, caller: &Caller, id: i32, version: i32, action: AccountAction) -> AppResult<UserView> {
     let (permission, audit_action) = match &action {
         AccountAction::Enable => ("user.edit", AuditAction::Enable),
         AccountAction::Disable => ("user.edit", AuditAction::Disable),
@@ -456,8 +363,7 @@ pub async fn account_action(
     let txn = db.begin().await?;
     let model = get_model(&*txn, caller, id).await?;
     let before = views(&*txn, vec![model.clone()]).await?.remove(0);
-    claim_version::<user::Entity>(&*txn, user::Column::Id, user::Column::Version, id, version)
-        .await?;
+    claim_version::<user::Entity>(&*txn, user::Column::Id, user::Column::Version, id, version).await?;
     let mut am = model.into_active_model();
     match &action {
         AccountAction::Enable => am.enabled = Set(true),
@@ -472,10 +378,7 @@ pub async fn account_action(
     am.version = Set(version + 1);
     am.updated_at = Set(Utc::now());
     let u = am.update(&*txn).await?;
-    if matches!(
-        action,
-        AccountAction::Unlock | AccountAction::ResetPassword(_)
-    ) {
+    if matches!(action, AccountAction::Unlock | AccountAction::ResetPassword(_)) {
         // Marks the end of the failure run, so old failures do not re-lock.
         login_log::Entity::insert(login_log::ActiveModel {
             at: Set(Utc::now()),
@@ -490,10 +393,7 @@ pub async fn account_action(
         .exec(&*txn)
         .await?;
     }
-    if matches!(
-        action,
-        AccountAction::Disable | AccountAction::ResetPassword(_)
-    ) {
+    if matches!(action, AccountAction::Disable | AccountAction::ResetPassword(_)) {
         end_sessions(&*txn, id, None).await?;
     }
     let after = views(&*txn, vec![u]).await?.remove(0);
@@ -513,9 +413,6 @@ pub async fn account_action(
 
 /// The caller's own record, without the `user.view` permission.
 pub async fn get_self(db: &Db, caller: &Caller) -> AppResult<UserView> {
-    let u = user::Entity::find_by_id(caller.user_id)
-        .one(&db.conn)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let u = user::Entity::find_by_id(caller.user_id).one(&db.conn).await?.ok_or(AppError::NotFound)?;
     Ok(views(&db.conn, vec![u]).await?.remove(0))
 }

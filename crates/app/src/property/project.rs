@@ -4,8 +4,7 @@ use sea_orm::{
     sea_query::{Expr, Func, LikeExpr},
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 
@@ -38,25 +37,14 @@ pub struct ProjectFilter {
     pub org_unit_id: Option<i32>,
 }
 
-pub async fn list(
-    db: &Db,
-    caller: &Caller,
-    req: &PageRequest,
-    f: &ProjectFilter,
-) -> AppResult<Page<Project>> {
+pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, f: &ProjectFilter) -> AppResult<Page<Project>> {
     caller.require("property.view")?;
     let mut cond = caller.projects_condition(project::Column::Id);
     if let Some(k) = req.keyword() {
         let p = like_pattern(&k.to_lowercase());
-        let like = |c: project::Column| {
-            Expr::expr(Func::lower(Expr::col(c))).like(LikeExpr::new(p.clone()).escape('\\'))
-        };
-        cond = cond.add(
-            Condition::any()
-                .add(like(project::Column::Name))
-                .add(like(project::Column::Code))
-                .add(like(project::Column::Address)),
-        );
+        let like = |c: project::Column| Expr::expr(Func::lower(Expr::col(c))).like(LikeExpr::new(p.clone()).escape('\\'));
+        cond = cond
+            .add(Condition::any().add(like(project::Column::Name)).add(like(project::Column::Code)).add(like(project::Column::Address)));
     }
     if let Some(u) = f.org_unit_id {
         cond = cond.add(project::Column::OrgUnitId.eq(u));
@@ -69,16 +57,8 @@ pub async fn list(
         "id" => project::Column::Id,
         _ => project::Column::Code,
     };
-    let query = if desc {
-        query.order_by_desc(col)
-    } else {
-        query.order_by_asc(col)
-    };
-    let items = query
-        .offset(req.offset())
-        .limit(req.per_page())
-        .all(&db.conn)
-        .await?;
+    let query = if desc { query.order_by_desc(col) } else { query.order_by_asc(col) };
+    let items = query.offset(req.offset()).limit(req.per_page()).all(&db.conn).await?;
     Ok(Page { items, total })
 }
 
@@ -93,11 +73,7 @@ pub async fn in_scope(db: &Db, caller: &Caller) -> AppResult<Vec<Project>> {
 
 pub async fn get(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> AppResult<Project> {
     caller.require("property.view")?;
-    project::Entity::find_by_id(id)
-        .filter(caller.projects_condition(project::Column::Id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)
+    project::Entity::find_by_id(id).filter(caller.projects_condition(project::Column::Id)).one(db).await?.ok_or(AppError::NotFound)
 }
 
 async fn check(
@@ -114,10 +90,7 @@ async fn check(
     let address = input.address.trim().to_string();
     errors.max_chars("address", "地址", &address, 255);
     let office = match input.org_unit_id {
-        Some(id) => unit::get(db, caller, id)
-            .await
-            .ok()
-            .filter(|u| u.kind == OrgUnitKind::Office.code()),
+        Some(id) => unit::get(db, caller, id).await.ok().filter(|u| u.kind == OrgUnitKind::Office.code()),
         None => None,
     };
     if office.is_none() {
@@ -162,41 +135,22 @@ pub async fn create(db: &Db, caller: &Caller, input: &ProjectInput) -> AppResult
     audit::record(
         &*txn,
         caller,
-        Change::new("project", p.id, AuditAction::Create)
-            .company(Some(p.company_id))
-            .summary(format!("新增项目“{}”", p.name))
-            .after(&p),
+        Change::new("project", p.id, AuditAction::Create).company(Some(p.company_id)).summary(format!("新增项目“{}”", p.name)).after(&p),
     )
     .await?;
     txn.commit().await?;
     Ok(p)
 }
 
-pub async fn update(
-    db: &Db,
-    caller: &Caller,
-    id: i32,
-    version: i32,
-    input: &ProjectInput,
-) -> AppResult<Project> {
+pub async fn update(db: &Db, caller: &Caller, id: i32, version: i32, input: &ProjectInput) -> AppResult<Project> {
     caller.require("property.edit")?;
     let txn = db.begin().await?;
     let before = get(&*txn, caller, id).await?;
     let (office, code, name, address) = check(&*txn, caller, input, Some(id)).await?;
     if office.company_id != Some(before.company_id) {
-        return Err(AppError::field(
-            "org_unit_id",
-            "项目只能调整到本公司的管理处",
-        ));
+        return Err(AppError::field("org_unit_id", "项目只能调整到本公司的管理处"));
     }
-    claim_version::<project::Entity>(
-        &*txn,
-        project::Column::Id,
-        project::Column::Version,
-        id,
-        version,
-    )
-    .await?;
+    claim_version::<project::Entity>(&*txn, project::Column::Id, project::Column::Version, id, version).await?;
     let mut am = before.clone().into_active_model();
     am.org_unit_id = Set(office.id);
     am.code = Set(code);

@@ -4,10 +4,7 @@ use domain::{
     settings::{parse_hhmm, HolidayKind, WorkWeek},
     FieldErrors,
 };
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 
 use crate::{
@@ -42,20 +39,12 @@ pub struct HolidayInput {
     pub name: String,
 }
 
-pub async fn get_calendar(
-    db: &Db,
-    caller: &Caller,
-    company_id: i32,
-) -> AppResult<work_calendar::Model> {
+pub async fn get_calendar(db: &Db, caller: &Caller, company_id: i32) -> AppResult<work_calendar::Model> {
     caller.require("settings.view")?;
     if !caller.scope.sees_company(company_id) {
         return Err(AppError::NotFound);
     }
-    work_calendar::Entity::find()
-        .filter(work_calendar::Column::CompanyId.eq(company_id))
-        .one(&db.conn)
-        .await?
-        .ok_or(AppError::NotFound)
+    work_calendar::Entity::find().filter(work_calendar::Column::CompanyId.eq(company_id)).one(&db.conn).await?.ok_or(AppError::NotFound)
 }
 
 fn check_calendar(input: &CalendarInput) -> Result<String, FieldErrors> {
@@ -83,8 +72,7 @@ fn check_calendar(input: &CalendarInput) -> Result<String, FieldErrors> {
     let lunch = (input.lunch_start.trim(), input.lunch_end.trim());
     if lunch != ("", "") {
         match (parse_hhmm(lunch.0), parse_hhmm(lunch.1)) {
-            (Some(ls), Some(le))
-                if ls < le && start.is_none_or(|s| s <= ls) && end.is_none_or(|e| le <= e) => {}
+            (Some(ls), Some(le)) if ls < le && start.is_none_or(|s| s <= ls) && end.is_none_or(|e| le <= e) => {}
             (Some(_), Some(_)) => errors.add("lunch_end", "午休须在上班时间之内且结束晚于开始"),
             _ => errors.add("lunch_start", "请按 HH:MM 填写午休时间，或两项都留空"),
         }
@@ -103,14 +91,7 @@ pub async fn update_calendar(
     let before = get_calendar(db, caller, company_id).await?;
     let days = check_calendar(input)?;
     let txn = db.begin().await?;
-    claim_version::<work_calendar::Entity>(
-        &*txn,
-        work_calendar::Column::Id,
-        work_calendar::Column::Version,
-        before.id,
-        version,
-    )
-    .await?;
+    claim_version::<work_calendar::Entity>(&*txn, work_calendar::Column::Id, work_calendar::Column::Version, before.id, version).await?;
     let mut am = before.clone().into_active_model();
     am.work_days = Set(days);
     am.work_start = Set(input.work_start.trim().into());
@@ -134,28 +115,15 @@ pub async fn update_calendar(
     Ok(after)
 }
 
-pub async fn list_holidays(
-    db: &Db,
-    caller: &Caller,
-    company_id: i32,
-) -> AppResult<Vec<holiday::Model>> {
+pub async fn list_holidays(db: &Db, caller: &Caller, company_id: i32) -> AppResult<Vec<holiday::Model>> {
     caller.require("settings.view")?;
     if !caller.scope.sees_company(company_id) {
         return Err(AppError::NotFound);
     }
-    Ok(holiday::Entity::find()
-        .filter(holiday::Column::CompanyId.eq(company_id))
-        .order_by_desc(holiday::Column::Day)
-        .all(&db.conn)
-        .await?)
+    Ok(holiday::Entity::find().filter(holiday::Column::CompanyId.eq(company_id)).order_by_desc(holiday::Column::Day).all(&db.conn).await?)
 }
 
-pub async fn add_holiday(
-    db: &Db,
-    caller: &Caller,
-    company_id: i32,
-    input: &HolidayInput,
-) -> AppResult<holiday::Model> {
+pub async fn add_holiday(db: &Db, caller: &Caller, company_id: i32, input: &HolidayInput) -> AppResult<holiday::Model> {
     caller.require("settings.configure")?;
     if !caller.scope.sees_company(company_id) {
         return Err(AppError::NotFound);
@@ -197,12 +165,7 @@ pub async fn add_holiday(
         caller,
         Change::new("holiday", h.id, AuditAction::Create)
             .company(Some(company_id))
-            .summary(format!(
-                "设置 {} 为{}（{}）",
-                h.day,
-                HolidayKind::from_code(&h.kind).map_or("", HolidayKind::label),
-                h.name
-            ))
+            .summary(format!("设置 {} 为{}（{}）", h.day, HolidayKind::from_code(&h.kind).map_or("", HolidayKind::label), h.name))
             .after(&h),
     )
     .await?;
@@ -213,19 +176,13 @@ pub async fn add_holiday(
 pub async fn delete_holiday(db: &Db, caller: &Caller, id: i32) -> AppResult<()> {
     caller.require("settings.configure")?;
     let txn = db.begin().await?;
-    let h = holiday::Entity::find_by_id(id)
-        .one(&*txn)
-        .await?
-        .filter(|h| caller.scope.sees_company(h.company_id))
-        .ok_or(AppError::NotFound)?;
+    let h =
+        holiday::Entity::find_by_id(id).one(&*txn).await?.filter(|h| caller.scope.sees_company(h.company_id)).ok_or(AppError::NotFound)?;
     holiday::Entity::delete_by_id(id).exec(&*txn).await?;
     audit::record(
         &*txn,
         caller,
-        Change::new("holiday", id, AuditAction::Delete)
-            .company(Some(h.company_id))
-            .summary(format!("删除节假日设置 {}", h.day))
-            .before(&h),
+        Change::new("holiday", id, AuditAction::Delete).company(Some(h.company_id)).summary(format!("删除节假日设置 {}", h.day)).before(&h),
     )
     .await?;
     txn.commit().await

@@ -1,8 +1,7 @@
 use chrono::Utc;
 use domain::{audit::AuditAction, settings::DictionaryType, FieldErrors};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder,
 };
 use serde::{Deserialize, Serialize};
 
@@ -26,12 +25,7 @@ pub struct DictItemInput {
 }
 
 /// The items of one dictionary of a company, in display order.
-pub async fn list_items(
-    db: &Db,
-    caller: &Caller,
-    company_id: i32,
-    dict_type: &str,
-) -> AppResult<Vec<dict_item::Model>> {
+pub async fn list_items(db: &Db, caller: &Caller, company_id: i32, dict_type: &str) -> AppResult<Vec<dict_item::Model>> {
     caller.require("settings.view")?;
     if !caller.scope.sees_company(company_id) {
         return Err(AppError::NotFound);
@@ -59,15 +53,8 @@ pub async fn options(db: &Db, company_id: i32, dict_type: &str) -> AppResult<Vec
         .collect())
 }
 
-pub async fn get_item(
-    db: &impl ConnectionTrait,
-    caller: &Caller,
-    id: i32,
-) -> AppResult<dict_item::Model> {
-    let item = dict_item::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+pub async fn get_item(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> AppResult<dict_item::Model> {
+    let item = dict_item::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
     if caller.scope.sees_company(item.company_id) {
         Ok(item)
     } else {
@@ -75,12 +62,7 @@ pub async fn get_item(
     }
 }
 
-async fn check(
-    db: &impl ConnectionTrait,
-    company_id: i32,
-    input: &DictItemInput,
-    except: Option<i32>,
-) -> AppResult<String> {
+async fn check(db: &impl ConnectionTrait, company_id: i32, input: &DictItemInput, except: Option<i32>) -> AppResult<String> {
     let mut errors = FieldErrors::new();
     if DictionaryType::find(&input.dict_type).is_none() {
         errors.add("dict_type", "请选择资料类别");
@@ -103,12 +85,7 @@ async fn check(
     Ok(label)
 }
 
-pub async fn create_item(
-    db: &Db,
-    caller: &Caller,
-    company_id: i32,
-    input: &DictItemInput,
-) -> AppResult<dict_item::Model> {
+pub async fn create_item(db: &Db, caller: &Caller, company_id: i32, input: &DictItemInput) -> AppResult<dict_item::Model> {
     caller.require("settings.configure")?;
     if !caller.scope.sees_company(company_id) {
         return Err(AppError::NotFound);
@@ -142,29 +119,13 @@ pub async fn create_item(
     Ok(item)
 }
 
-pub async fn update_item(
-    db: &Db,
-    caller: &Caller,
-    id: i32,
-    version: i32,
-    input: &DictItemInput,
-) -> AppResult<dict_item::Model> {
+pub async fn update_item(db: &Db, caller: &Caller, id: i32, version: i32, input: &DictItemInput) -> AppResult<dict_item::Model> {
     caller.require("settings.configure")?;
     let txn = db.begin().await?;
     let before = get_item(&*txn, caller, id).await?;
-    let input = DictItemInput {
-        dict_type: before.dict_type.clone(),
-        ..input.clone()
-    };
+    let input = DictItemInput { dict_type: before.dict_type.clone(), ..input.clone() };
     let label = check(&*txn, before.company_id, &input, Some(id)).await?;
-    claim_version::<dict_item::Entity>(
-        &*txn,
-        dict_item::Column::Id,
-        dict_item::Column::Version,
-        id,
-        version,
-    )
-    .await?;
+    claim_version::<dict_item::Entity>(&*txn, dict_item::Column::Id, dict_item::Column::Version, id, version).await?;
     let mut am = before.clone().into_active_model();
     am.label = Set(label);
     am.sort_order = Set(input.sort_order.unwrap_or(before.sort_order));

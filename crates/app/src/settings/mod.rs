@@ -5,10 +5,7 @@ mod calendar;
 mod dictionary;
 mod numbering;
 
-pub use calendar::{
-    add_holiday, delete_holiday, get_calendar, list_holidays, update_calendar, CalendarInput,
-    HolidayInput,
-};
+pub use calendar::{add_holiday, delete_holiday, get_calendar, list_holidays, update_calendar, CalendarInput, HolidayInput};
 pub use dictionary::{create_item, get_item, list_items, options, update_item, DictItemInput};
 pub use numbering::{get_rule, list_rules, next_number, update_rule, RuleInput};
 
@@ -71,38 +68,33 @@ pub async fn seed_company(db: &impl ConnectionTrait, company_id: i32) -> AppResu
     let items: Vec<dict_item::ActiveModel> = DICTIONARIES
         .iter()
         .flat_map(|d| {
-            d.defaults
-                .iter()
-                .enumerate()
-                .map(move |(i, label)| dict_item::ActiveModel {
-                    company_id: Set(company_id),
-                    dict_type: Set(d.code.into()),
-                    label: Set((*label).into()),
-                    sort_order: Set(i as i32 + 1),
-                    enabled: Set(true),
-                    version: Set(1),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                    ..Default::default()
-                })
+            d.defaults.iter().enumerate().map(move |(i, label)| dict_item::ActiveModel {
+                company_id: Set(company_id),
+                dict_type: Set(d.code.into()),
+                label: Set((*label).into()),
+                sort_order: Set(i as i32 + 1),
+                enabled: Set(true),
+                version: Set(1),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            })
         })
         .collect();
     dict_item::Entity::insert_many(items).exec(db).await?;
     let rules: Vec<numbering_rule::ActiveModel> = NUMBERING_DEFAULTS
         .iter()
-        .map(
-            |(code, _, prefix, reset, width)| numbering_rule::ActiveModel {
-                company_id: Set(company_id),
-                doc_type: Set((*code).into()),
-                prefix: Set((*prefix).into()),
-                reset: Set(reset.code().into()),
-                width: Set(*width as i32),
-                version: Set(1),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            },
-        )
+        .map(|(code, _, prefix, reset, width)| numbering_rule::ActiveModel {
+            company_id: Set(company_id),
+            doc_type: Set((*code).into()),
+            prefix: Set((*prefix).into()),
+            reset: Set(reset.code().into()),
+            width: Set(*width as i32),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        })
         .collect();
     numbering_rule::Entity::insert_many(rules).exec(db).await?;
     work_calendar::Entity::insert(work_calendar::ActiveModel {

@@ -29,11 +29,7 @@ pub struct RuleInput {
     pub width: Option<i64>,
 }
 
-pub async fn list_rules(
-    db: &Db,
-    caller: &Caller,
-    company_id: i32,
-) -> AppResult<Vec<numbering_rule::Model>> {
+pub async fn list_rules(db: &Db, caller: &Caller, company_id: i32) -> AppResult<Vec<numbering_rule::Model>> {
     caller.require("settings.view")?;
     if !caller.scope.sees_company(company_id) {
         return Err(AppError::NotFound);
@@ -45,13 +41,7 @@ pub async fn list_rules(
         .await?)
 }
 
-pub async fn update_rule(
-    db: &Db,
-    caller: &Caller,
-    id: i32,
-    version: i32,
-    input: &RuleInput,
-) -> AppResult<numbering_rule::Model> {
+pub async fn update_rule(db: &Db, caller: &Caller, id: i32, version: i32, input: &RuleInput) -> AppResult<numbering_rule::Model> {
     caller.require("settings.configure")?;
     let mut errors = FieldErrors::new();
     let prefix = input.prefix.trim().to_uppercase();
@@ -70,14 +60,7 @@ pub async fn update_rule(
         .await?
         .filter(|r| caller.scope.sees_company(r.company_id))
         .ok_or(AppError::NotFound)?;
-    claim_version::<numbering_rule::Entity>(
-        &*txn,
-        numbering_rule::Column::Id,
-        numbering_rule::Column::Version,
-        id,
-        version,
-    )
-    .await?;
+    claim_version::<numbering_rule::Entity>(&*txn, numbering_rule::Column::Id, numbering_rule::Column::Version, id, version).await?;
     let mut am = before.clone().into_active_model();
     am.prefix = Set(prefix);
     am.reset = Set(reset.expect("validated").code().into());
@@ -102,12 +85,7 @@ pub async fn update_rule(
 /// The next number of a document type for a company, taken in the caller's
 /// transaction: the counter row is incremented atomically, so concurrent
 /// documents never share a number and a rolled-back one leaves no gap.
-pub async fn next_number(
-    txn: &impl ConnectionTrait,
-    company_id: i32,
-    doc_type: &str,
-    today: NaiveDate,
-) -> AppResult<String> {
+pub async fn next_number(txn: &impl ConnectionTrait, company_id: i32, doc_type: &str, today: NaiveDate) -> AppResult<String> {
     let rule = numbering_rule::Entity::find()
         .filter(numbering_rule::Column::CompanyId.eq(company_id))
         .filter(numbering_rule::Column::DocType.eq(doc_type))
@@ -119,40 +97,19 @@ pub async fn next_number(
         k if k.is_empty() => "-".to_string(),
         k => k,
     };
-    number_counter::Entity::insert(number_counter::ActiveModel {
-        rule_id: Set(rule.id),
-        period_key: Set(key.clone()),
-        last_value: Set(0),
-    })
-    .on_conflict(
-        OnConflict::columns([
-            number_counter::Column::RuleId,
-            number_counter::Column::PeriodKey,
-        ])
+    number_counter::Entity::insert(number_counter::ActiveModel { rule_id: Set(rule.id), period_key: Set(key.clone()), last_value: Set(0) })
+        .on_conflict(OnConflict::columns([number_counter::Column::RuleId, number_counter::Column::PeriodKey]).do_nothing().to_owned())
         .do_nothing()
-        .to_owned(),
-    )
-    .do_nothing()
-    .exec(txn)
-    .await?;
+        .exec(txn)
+        .await?;
     number_counter::Entity::update_many()
-        .col_expr(
-            number_counter::Column::LastValue,
-            Expr::col(number_counter::Column::LastValue).add(1),
-        )
+        .col_expr(number_counter::Column::LastValue, Expr::col(number_counter::Column::LastValue).add(1))
         .filter(number_counter::Column::RuleId.eq(rule.id))
         .filter(number_counter::Column::PeriodKey.eq(&key))
         .exec(txn)
         .await?;
-    let counter = number_counter::Entity::find_by_id((rule.id, key))
-        .one(txn)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("counter vanished"))?;
-    let domain_rule = NumberingRule {
-        prefix: rule.prefix,
-        reset,
-        width: rule.width as u32,
-    };
+    let counter = number_counter::Entity::find_by_id((rule.id, key)).one(txn).await?.ok_or_else(|| anyhow::anyhow!("counter vanished"))?;
+    let domain_rule = NumberingRule { prefix: rule.prefix, reset, width: rule.width as u32 };
     Ok(domain_rule.format(today, counter.last_value))
 }
 

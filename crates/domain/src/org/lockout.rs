@@ -17,11 +17,7 @@ impl LoginThrottle {
     /// for fifteen minutes after the fifth.
     pub fn evaluate(failures: &[DateTime<Utc>], now: DateTime<Utc>) -> Self {
         let window = Duration::minutes(LOCKOUT_WINDOW_MINUTES);
-        let mut recent: Vec<DateTime<Utc>> = failures
-            .iter()
-            .copied()
-            .filter(|t| *t > now - window * 2 && *t <= now)
-            .collect();
+        let mut recent: Vec<DateTime<Utc>> = failures.iter().copied().filter(|t| *t > now - window * 2 && *t <= now).collect();
         recent.sort();
         // Slide over every run of LOCKOUT_FAILURES consecutive failures; a run
         // that fits in the window locks until window after its last failure.
@@ -54,10 +50,7 @@ mod tests {
     #[test]
     fn five_failures_in_window_lock_for_fifteen_minutes() {
         let f = [at(0), at(1), at(2), at(3), at(4)];
-        assert_eq!(
-            LoginThrottle::evaluate(&f, at(5)),
-            LoginThrottle::LockedUntil(at(19))
-        );
+        assert_eq!(LoginThrottle::evaluate(&f, at(5)), LoginThrottle::LockedUntil(at(19)));
         assert_eq!(LoginThrottle::evaluate(&f, at(19)), LoginThrottle::Open);
     }
 

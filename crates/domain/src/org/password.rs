@@ -24,18 +24,9 @@ mod tests {
     fn policy() {
         assert!(check_password_policy("abc12345").is_ok());
         assert_eq!(check_password_policy("abc1234"), Err("密码至少 8 位"));
-        assert_eq!(
-            check_password_policy("abcdefgh"),
-            Err("密码须同时包含字母和数字")
-        );
-        assert_eq!(
-            check_password_policy("12345678"),
-            Err("密码须同时包含字母和数字")
-        );
-        assert_eq!(
-            check_password_policy("管家管家管家管家"),
-            Err("密码须同时包含字母和数字")
-        );
+        assert_eq!(check_password_policy("abcdefgh"), Err("密码须同时包含字母和数字"));
+        assert_eq!(check_password_policy("12345678"), Err("密码须同时包含字母和数字"));
+        assert_eq!(check_password_policy("管家管家管家管家"), Err("密码须同时包含字母和数字"));
     }
 
     proptest! {

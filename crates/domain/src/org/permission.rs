@@ -29,12 +29,12 @@ macro_rules! catalogue {
 }
 
 catalogue! {
-    "org", "组织架构" => ["view": "查看", "create": "新增", "edit": "编辑", "delete": "删除"];
+    "org", "组织架构" => ["view": "查看", "create": "新增", "edit": "编辑", "delete": "删除", "export": "导出"];
     "user", "用户" => ["view": "查看", "create": "新增", "edit": "编辑", "reset_password": "重置密码", "export": "导出"];
     "role", "角色权限" => ["view": "查看", "create": "新增", "edit": "编辑", "export": "导出"];
     "audit", "审计日志" => ["view": "查看", "export": "导出"];
-    "settings", "辅助资料与参数" => ["view": "查看", "configure": "配置"];
-    "announcement", "公告" => ["view": "查看", "create": "新增", "edit": "编辑", "publish": "发布"];
+    "settings", "辅助资料与参数" => ["view": "查看", "configure": "配置", "export": "导出"];
+    "announcement", "公告" => ["view": "查看", "create": "新增", "edit": "编辑", "publish": "发布", "export": "导出"];
     "api_token", "接口令牌" => ["manage": "管理本人令牌"];
     "property", "房产资料" => ["view": "查看", "create": "新增", "edit": "编辑", "import": "导入", "export": "导出"];
     "customer", "客户资料" => ["view": "查看", "create": "新增", "edit": "编辑", "disable": "禁用/启用", "import": "导入", "export": "导出"];
@@ -54,11 +54,7 @@ catalogue! {
 }
 
 pub fn module_label(code: &str) -> &'static str {
-    MODULES
-        .iter()
-        .find(|m| m.code == code)
-        .map(|m| m.label)
-        .unwrap_or("")
+    MODULES.iter().find(|m| m.code == code).map(|m| m.label).unwrap_or("")
 }
 
 impl Permission {
@@ -104,10 +100,7 @@ mod tests {
             "report",
             "cti",
         ] {
-            assert!(
-                PERMISSIONS.iter().any(|p| p.module == m),
-                "module {m} has no permission"
-            );
+            assert!(PERMISSIONS.iter().any(|p| p.module == m), "module {m} has no permission");
         }
         assert_eq!(Permission::find("customer.view").unwrap().label, "查看");
         assert_eq!(module_label("billing"), "收费");

@@ -37,19 +37,11 @@ mod tests {
 
     #[test]
     fn superuser_sees_all_others_only_their_sets() {
-        let s = Scope {
-            superuser: false,
-            units: [1, 2].into(),
-            companies: [1].into(),
-            projects: [10].into(),
-        };
+        let s = Scope { superuser: false, units: [1, 2].into(), companies: [1].into(), projects: [10].into() };
         assert!(s.sees_unit(2) && !s.sees_unit(3));
         assert!(s.sees_company(1) && !s.sees_company(2));
         assert!(s.sees_project(10) && !s.sees_project(11));
-        let su = Scope {
-            superuser: true,
-            ..Default::default()
-        };
+        let su = Scope { superuser: true, ..Default::default() };
         assert!(su.sees_unit(99) && su.sees_project(99) && su.sees_company(99));
     }
 }

@@ -59,10 +59,7 @@ impl WorkWeek {
     }
 
     pub fn code(&self) -> String {
-        self.0
-            .iter()
-            .map(|d| char::from(b'0' + d.number_from_monday() as u8))
-            .collect()
+        self.0.iter().map(|d| char::from(b'0' + d.number_from_monday() as u8)).collect()
     }
 
     pub fn contains(&self, day: Weekday) -> bool {

@@ -72,11 +72,7 @@ impl NumberingRule {
     /// Checks the rule's fields; returns (field, message) pairs.
     pub fn validate(prefix: &str, width: i64) -> Vec<(&'static str, &'static str)> {
         let mut errors = Vec::new();
-        if prefix.chars().count() > 10
-            || !prefix
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_')
-        {
+        if prefix.chars().count() > 10 || !prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             errors.push(("prefix", "前缀为不超过 10 位的字母或数字"));
         }
         if !(3..=8).contains(&width) {
@@ -107,19 +103,11 @@ mod tests {
 
     #[test]
     fn formats_like_the_spec() {
-        let rule = NumberingRule {
-            prefix: "WO".into(),
-            reset: ResetPeriod::Daily,
-            width: 4,
-        };
+        let rule = NumberingRule { prefix: "WO".into(), reset: ResetPeriod::Daily, width: 4 };
         let d = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
         assert_eq!(rule.format(d, 1), "WO-20261122-0001");
         assert_eq!(rule.format(d, 12345), "WO-20261122-12345");
-        let never = NumberingRule {
-            prefix: "SJ".into(),
-            reset: ResetPeriod::Never,
-            width: 6,
-        };
+        let never = NumberingRule { prefix: "SJ".into(), reset: ResetPeriod::Never, width: 6 };
         assert_eq!(never.format(d, 7), "SJ-000007");
         assert_eq!(ResetPeriod::Monthly.date_part(d), "202611");
         assert_eq!(ResetPeriod::Yearly.date_part(d), "2026");

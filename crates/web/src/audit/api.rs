@@ -48,23 +48,12 @@ pub async fn list_audit(
     Query(p): Query<AuditParams>,
 ) -> ApiResult<ListBody<AuditRow>> {
     let (from, to) = utc_range(st.tz, p.from.as_deref(), p.to.as_deref());
-    let f = AuditFilter {
-        user: p.user,
-        entity: p.entity,
-        entity_id: p.entity_id,
-        action: p.action,
-        from,
-        to,
-    };
+    let f = AuditFilter { user: p.user, entity: p.entity, entity_id: p.entity_id, action: p.action, from, to };
     Ok(Json(audit::list_audit(&st.db, &c, &req, &f).await?.into()))
 }
 
 #[utoipa::path(get, path = "/api/v1/audit-logs/{id}", tag = "审计", responses((status = 200, body = Object), (status = 404)))]
-pub async fn get_audit(
-    State(st): State<SharedState>,
-    ApiAuth(c): ApiAuth,
-    Path(id): Path<i32>,
-) -> ApiResult<AuditRow> {
+pub async fn get_audit(State(st): State<SharedState>, ApiAuth(c): ApiAuth, Path(id): Path<i32>) -> ApiResult<AuditRow> {
     Ok(Json(audit::get_audit(&st.db, &c, id).await?))
 }
 
@@ -76,10 +65,6 @@ pub async fn list_logins(
     Query(p): Query<AuditParams>,
 ) -> ApiResult<ListBody<LoginRow>> {
     let (from, to) = utc_range(st.tz, p.from.as_deref(), p.to.as_deref());
-    let f = LoginFilter {
-        success: p.success,
-        from,
-        to,
-    };
+    let f = LoginFilter { success: p.success, from, to };
     Ok(Json(audit::list_logins(&st.db, &c, &req, &f).await?.into()))
 }

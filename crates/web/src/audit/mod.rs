@@ -23,38 +23,21 @@ pub(crate) fn utc_range(
     tz: chrono_tz::Tz,
     from: Option<&str>,
     to: Option<&str>,
-) -> (
-    Option<chrono::DateTime<chrono::Utc>>,
-    Option<chrono::DateTime<chrono::Utc>>,
-) {
+) -> (Option<chrono::DateTime<chrono::Utc>>, Option<chrono::DateTime<chrono::Utc>>) {
     use chrono::{NaiveDate, TimeZone};
-    let start_of = |d: NaiveDate| {
-        tz.from_local_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight"))
-            .earliest()
-            .map(|t| t.with_timezone(&chrono::Utc))
-    };
-    let parse =
-        |s: Option<&str>| s.and_then(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok());
-    (
-        parse(from).and_then(start_of),
-        parse(to).and_then(|d| d.succ_opt()).and_then(start_of),
-    )
+    let start_of =
+        |d: NaiveDate| tz.from_local_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight")).earliest().map(|t| t.with_timezone(&chrono::Utc));
+    let parse = |s: Option<&str>| s.and_then(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok());
+    (parse(from).and_then(start_of), parse(to).and_then(|d| d.succ_opt()).and_then(start_of))
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn shanghai_day_bounds() {
-        let (from, to) = super::utc_range(
-            chrono_tz::Asia::Shanghai,
-            Some("2026-11-22"),
-            Some("2026-11-22"),
-        );
+        let (from, to) = super::utc_range(chrono_tz::Asia::Shanghai, Some("2026-11-22"), Some("2026-11-22"));
         assert_eq!(from.unwrap().to_rfc3339(), "2026-11-21T16:00:00+00:00");
         assert_eq!(to.unwrap().to_rfc3339(), "2026-11-22T16:00:00+00:00");
-        assert_eq!(
-            super::utc_range(chrono_tz::Asia::Shanghai, Some("x"), None),
-            (None, None)
-        );
+        assert_eq!(super::utc_range(chrono_tz::Asia::Shanghai, Some("x"), None), (None, None));
     }
 }

@@ -43,21 +43,10 @@ fn nonempty(v: &Option<String>) -> bool {
     v.as_deref().is_some_and(|s| !s.is_empty())
 }
 
-async fn build_audit(
-    st: &SharedState,
-    auth: &PageAuth,
-    req: &PageRequest,
-    q: &AuditQuery,
-) -> Result<ListView, AppError> {
+async fn build_audit(st: &SharedState, auth: &PageAuth, req: &PageRequest, q: &AuditQuery) -> Result<ListView, AppError> {
     let (from, to) = utc_range(st.tz, q.from.as_deref(), q.to.as_deref());
-    let filter = AuditFilter {
-        user: q.user.clone(),
-        entity: q.entity.clone(),
-        entity_id: q.entity_id.clone(),
-        action: q.action.clone(),
-        from,
-        to,
-    };
+    let filter =
+        AuditFilter { user: q.user.clone(), entity: q.entity.clone(), entity_id: q.entity_id.clone(), action: q.action.clone(), from, to };
     let page = audit::list_audit(&st.db, &auth.caller, req, &filter).await?;
     let mut l = ListView::new(
         "操作日志",
@@ -77,38 +66,19 @@ async fn build_audit(
         "entity",
         "对象",
         q.entity.clone(),
-        AUDITED_ENTITIES
-            .iter()
-            .map(|(c, l)| (c.to_string(), l.to_string()))
-            .collect(),
+        AUDITED_ENTITIES.iter().map(|(c, l)| (c.to_string(), l.to_string())).collect(),
     ));
     l.filters.push(FilterField::select(
         "action",
         "操作",
         q.action.clone(),
-        AuditAction::ALL
-            .iter()
-            .map(|a| (a.code().to_string(), a.label().to_string()))
-            .collect(),
+        AuditAction::ALL.iter().map(|a| (a.code().to_string(), a.label().to_string())).collect(),
     ));
-    l.advanced
-        .push(FilterField::input("text", "user", "操作人", q.user.clone()));
-    l.advanced.push(FilterField::input(
-        "text",
-        "entity_id",
-        "对象编号",
-        q.entity_id.clone(),
-    ));
-    l.advanced.push(FilterField::input(
-        "date",
-        "from",
-        "开始日期",
-        q.from.clone(),
-    ));
-    l.advanced
-        .push(FilterField::input("date", "to", "结束日期", q.to.clone()));
-    l.advanced_open =
-        nonempty(&q.user) || nonempty(&q.entity_id) || nonempty(&q.from) || nonempty(&q.to);
+    l.advanced.push(FilterField::input("text", "user", "操作人", q.user.clone()));
+    l.advanced.push(FilterField::input("text", "entity_id", "对象编号", q.entity_id.clone()));
+    l.advanced.push(FilterField::input("date", "from", "开始日期", q.from.clone()));
+    l.advanced.push(FilterField::input("date", "to", "结束日期", q.to.clone()));
+    l.advanced_open = nonempty(&q.user) || nonempty(&q.entity_id) || nonempty(&q.from) || nonempty(&q.to);
     if auth.caller.can("audit.export") {
         l.export("/system/audit/export");
     }
@@ -167,10 +137,7 @@ struct DetailPage {
 }
 
 fn fields(json: &Option<String>) -> serde_json::Map<String, serde_json::Value> {
-    json.as_deref()
-        .and_then(|s| serde_json::from_str::<serde_json::Value>(s).ok())
-        .and_then(|v| v.as_object().cloned())
-        .unwrap_or_default()
+    json.as_deref().and_then(|s| serde_json::from_str::<serde_json::Value>(s).ok()).and_then(|v| v.as_object().cloned()).unwrap_or_default()
 }
 
 fn show(v: Option<&serde_json::Value>) -> String {
@@ -194,11 +161,7 @@ fn diff(before: &Option<String>, after: &Option<String>) -> Vec<(String, String,
         .collect()
 }
 
-pub async fn audit_detail(
-    State(st): State<SharedState>,
-    auth: PageAuth,
-    Path(id): Path<i32>,
-) -> Result<Response, PageError> {
+pub async fn audit_detail(State(st): State<SharedState>, auth: PageAuth, Path(id): Path<i32>) -> Result<Response, PageError> {
     let row = audit::get_audit(&st.db, &auth.caller, id).await?;
     let page = DetailPage {
         shell: shell(&st, &auth, "system", "操作日志详情").await,
@@ -211,29 +174,12 @@ pub async fn audit_detail(
     Ok(render(&page, auth.flash.is_some()))
 }
 
-async fn build_logins(
-    st: &SharedState,
-    auth: &PageAuth,
-    req: &PageRequest,
-    q: &AuditQuery,
-) -> Result<ListView, AppError> {
+async fn build_logins(st: &SharedState, auth: &PageAuth, req: &PageRequest, q: &AuditQuery) -> Result<ListView, AppError> {
     let (from, to) = utc_range(st.tz, q.from.as_deref(), q.to.as_deref());
-    let filter = LoginFilter {
-        success: q.success.clone(),
-        from,
-        to,
-    };
+    let filter = LoginFilter { success: q.success.clone(), from, to };
     let page = audit::list_logins(&st.db, &auth.caller, req, &filter).await?;
-    let mut l = ListView::new(
-        "登录日志",
-        "/system/logins",
-        req,
-        &[
-            ("success", q.success.clone()),
-            ("from", q.from.clone()),
-            ("to", q.to.clone()),
-        ],
-    );
+    let mut l =
+        ListView::new("登录日志", "/system/logins", req, &[("success", q.success.clone()), ("from", q.from.clone()), ("to", q.to.clone())]);
     l.placeholder = "用户名".into();
     l.filters.push(FilterField::select(
         "success",
@@ -241,14 +187,8 @@ async fn build_logins(
         q.success.clone(),
         vec![("1".into(), "成功".into()), ("0".into(), "失败".into())],
     ));
-    l.filters.push(FilterField::input(
-        "date",
-        "from",
-        "开始日期",
-        q.from.clone(),
-    ));
-    l.filters
-        .push(FilterField::input("date", "to", "结束日期", q.to.clone()));
+    l.filters.push(FilterField::input("date", "from", "开始日期", q.from.clone()));
+    l.filters.push(FilterField::input("date", "to", "结束日期", q.to.clone()));
     if auth.caller.can("audit.export") {
         l.export("/system/logins/export");
     }
@@ -263,11 +203,7 @@ async fn build_logins(
             Cell::text(local_time(tz, r.at)),
             Cell::text(&r.username),
             Cell::text(&r.ip),
-            if r.success {
-                Cell::tag("成功", "green")
-            } else {
-                Cell::tag("失败", "red")
-            },
+            if r.success { Cell::tag("成功", "green") } else { Cell::tag("失败", "red") },
             Cell::text(&r.reason),
         ],
         actions: vec![],

@@ -36,28 +36,17 @@ pub async fn list(
 
 /// Published announcements addressed to the caller (the workbench list).
 #[utoipa::path(get, path = "/api/v1/announcements/mine", tag = "公告", responses((status = 200, body = [AnnouncementView])))]
-pub async fn mine(
-    State(st): State<SharedState>,
-    ApiAuth(c): ApiAuth,
-) -> ApiResult<Vec<AnnouncementView>> {
+pub async fn mine(State(st): State<SharedState>, ApiAuth(c): ApiAuth) -> ApiResult<Vec<AnnouncementView>> {
     Ok(Json(announcement::for_workbench(&st.db, &c, 50).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/announcements", tag = "公告", request_body = AnnouncementInput, responses((status = 200, body = AnnouncementView), (status = 422)))]
-pub async fn create(
-    State(st): State<SharedState>,
-    ApiAuth(c): ApiAuth,
-    Json(b): Json<AnnouncementInput>,
-) -> ApiResult<AnnouncementView> {
+pub async fn create(State(st): State<SharedState>, ApiAuth(c): ApiAuth, Json(b): Json<AnnouncementInput>) -> ApiResult<AnnouncementView> {
     Ok(Json(announcement::create(&st.db, &c, &b).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/announcements/{id}", tag = "公告", responses((status = 200, body = AnnouncementView), (status = 404)))]
-pub async fn get_one(
-    State(st): State<SharedState>,
-    ApiAuth(c): ApiAuth,
-    Path(id): Path<i32>,
-) -> ApiResult<AnnouncementView> {
+pub async fn get_one(State(st): State<SharedState>, ApiAuth(c): ApiAuth, Path(id): Path<i32>) -> ApiResult<AnnouncementView> {
     Ok(Json(announcement::get(&st.db, &c, id).await?))
 }
 
@@ -68,9 +57,7 @@ pub async fn update(
     Path(id): Path<i32>,
     Json(b): Json<Versioned<AnnouncementInput>>,
 ) -> ApiResult<AnnouncementView> {
-    Ok(Json(
-        announcement::update(&st.db, &c, id, b.version, &b.data).await?,
-    ))
+    Ok(Json(announcement::update(&st.db, &c, id, b.version, &b.data).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/announcements/{id}/publish", tag = "公告", request_body = VersionBody, responses((status = 200, body = AnnouncementView), (status = 409)))]
@@ -80,9 +67,7 @@ pub async fn publish(
     Path(id): Path<i32>,
     Json(b): Json<VersionBody>,
 ) -> ApiResult<AnnouncementView> {
-    Ok(Json(
-        announcement::set_published(&st.db, &c, id, b.version, true).await?,
-    ))
+    Ok(Json(announcement::set_published(&st.db, &c, id, b.version, true).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/announcements/{id}/withdraw", tag = "公告", request_body = VersionBody, responses((status = 200, body = AnnouncementView), (status = 409)))]
@@ -92,7 +77,5 @@ pub async fn withdraw(
     Path(id): Path<i32>,
     Json(b): Json<VersionBody>,
 ) -> ApiResult<AnnouncementView> {
-    Ok(Json(
-        announcement::set_published(&st.db, &c, id, b.version, false).await?,
-    ))
+    Ok(Json(announcement::set_published(&st.db, &c, id, b.version, false).await?))
 }

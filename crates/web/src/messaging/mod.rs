@@ -13,15 +13,10 @@ use crate::SharedState;
 pub fn routes() -> Router<SharedState> {
     Router::new()
         .route("/system/announcements", get(pages::list))
-        .route(
-            "/system/announcements/new",
-            get(pages::new_form).post(pages::create),
-        )
+        .route("/system/announcements/export", get(pages::export))
+        .route("/system/announcements/new", get(pages::new_form).post(pages::create))
         .route("/system/announcements/{id}", get(pages::show))
-        .route(
-            "/system/announcements/{id}/edit",
-            get(pages::edit_form).post(pages::update),
-        )
+        .route("/system/announcements/{id}/edit", get(pages::edit_form).post(pages::update))
         .route("/system/announcements/{id}/publish", post(pages::publish))
         .route("/system/announcements/{id}/withdraw", post(pages::withdraw))
         .merge(api::routes())
@@ -31,9 +26,7 @@ pub fn routes() -> Router<SharedState> {
 pub(crate) fn parse_local(tz: chrono_tz::Tz, s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
     use chrono::TimeZone;
     let naive = chrono::NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%dT%H:%M").ok()?;
-    tz.from_local_datetime(&naive)
-        .earliest()
-        .map(|t| t.with_timezone(&chrono::Utc))
+    tz.from_local_datetime(&naive).earliest().map(|t| t.with_timezone(&chrono::Utc))
 }
 
 pub(crate) fn input_local(tz: chrono_tz::Tz, t: chrono::DateTime<chrono::Utc>) -> String {

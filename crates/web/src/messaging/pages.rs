@@ -16,10 +16,7 @@ use crate::{
     error::PageError,
     form::FormData,
     shell::{form_page, list_page, refused, render, shell, state_change, Shell},
-    view::{
-        local_time, local_time_opt, Cell, Field, FormView, Link, ListView, Row, RowAction, Section,
-        SelectOption,
-    },
+    view::{local_time, local_time_opt, Cell, Field, FormView, Link, ListView, Row, RowAction, Section, SelectOption},
     SharedState,
 };
 
@@ -48,13 +45,7 @@ fn row(a: &AnnouncementView, tz: chrono_tz::Tz, caller: &app::Caller) -> Row {
                 true,
             ));
         } else {
-            actions.push(RowAction::post(
-                "发布",
-                format!("{BASE}/{}/publish", a.id),
-                a.version,
-                "",
-                false,
-            ));
+            actions.push(RowAction::post("发布", format!("{BASE}/{}/publish", a.id), a.version, "", false));
         }
     }
     Row {
@@ -70,11 +61,16 @@ fn row(a: &AnnouncementView, tz: chrono_tz::Tz, caller: &app::Caller) -> Row {
     }
 }
 
-pub async fn list(
-    State(st): State<SharedState>,
-    auth: PageAuth,
-    Query(req): Query<PageRequest>,
-) -> Result<Response, PageError> {
+pub async fn list(State(st): State<SharedState>, auth: PageAuth, Query(req): Query<PageRequest>) -> Result<Response, PageError> {
+    list_or_export(st, auth, req, false).await
+}
+
+pub async fn export(State(st): State<SharedState>, auth: PageAuth, Query(req): Query<PageRequest>) -> Result<Response, PageError> {
+    auth.caller.require("announcement.export")?;
+    list_or_export(st, auth, req.for_export(), true).await
+}
+
+async fn list_or_export(st: SharedState, auth: PageAuth, req: PageRequest, export: bool) -> Result<Response, PageError> {
     let page = announcement::list(&st.db, &auth.caller, &req).await?;
     let mut l = ListView::new("公告", BASE, &req, &[]);
     l.placeholder = "公告标题".into();
@@ -89,7 +85,10 @@ pub async fn list(
         .column("更新时间", None, false);
     l.fill(&page, |a| row(a, st.tz, &auth.caller));
     l.empty_hint = "暂无公告，点击“新增公告”发布通知".into();
-    Ok(list_page(&st, &auth, "system", l, false).await)
+    if auth.caller.can("announcement.export") {
+        l.export(&format!("{BASE}/export"));
+    }
+    Ok(list_page(&st, &auth, "system", l, export).await)
 }
 
 async fn form(
@@ -103,13 +102,7 @@ async fn form(
     let targets = unit::tree(&st.db, &auth.caller)
         .await?
         .into_iter()
-        .map(|n| {
-            SelectOption::new(
-                n.unit.id,
-                format!("{}（{}）", n.unit.name, n.kind_label),
-                input.target_unit_ids.contains(&n.unit.id),
-            )
-        })
+        .map(|n| SelectOption::new(n.unit.id, format!("{}（{}）", n.unit.name, n.kind_label), input.target_unit_ids.contains(&n.unit.id)))
         .collect();
     let sections = vec![
         Section::new(
@@ -122,14 +115,9 @@ async fn form(
         Section::new(
             "发布设置",
             vec![
-                Field::new("datetime-local", "publish_from", "开始时间", from_text)
-                    .hint("留空为立即生效"),
-                Field::new("datetime-local", "publish_to", "结束时间", to_text)
-                    .hint("留空为长期有效"),
-                Field::new("checks", "target_unit_ids", "发布范围", "")
-                    .required()
-                    .options(targets)
-                    .hint("所选组织及其下级的员工可见"),
+                Field::new("datetime-local", "publish_from", "开始时间", from_text).hint("留空为立即生效"),
+                Field::new("datetime-local", "publish_to", "结束时间", to_text).hint("留空为长期有效"),
+                Field::new("checks", "target_unit_ids", "发布范围", "").required().options(targets).hint("所选组织及其下级的员工可见"),
             ],
         ),
     ];
@@ -167,24 +155,15 @@ fn input_of(st: &SharedState, f: &FormData) -> (AnnouncementInput, domain::Field
     )
 }
 
-pub async fn new_form(
-    State(st): State<SharedState>,
-    auth: PageAuth,
-) -> Result<Response, PageError> {
+pub async fn new_form(State(st): State<SharedState>, auth: PageAuth) -> Result<Response, PageError> {
     auth.caller.require("announcement.create")?;
-    let input = AnnouncementInput {
-        target_unit_ids: vec![auth.caller.company_id.unwrap_or(auth.caller.org_unit_id)],
-        ..Default::default()
-    };
+    let input =
+        AnnouncementInput { target_unit_ids: vec![auth.caller.company_id.unwrap_or(auth.caller.org_unit_id)], ..Default::default() };
     let view = form(&st, &auth, None, &input, "", "").await?;
     Ok(form_page(&st, &auth, "system", view, StatusCode::OK).await)
 }
 
-pub async fn create(
-    State(st): State<SharedState>,
-    auth: PageAuth,
-    f: FormData,
-) -> Result<Response, PageError> {
+pub async fn create(State(st): State<SharedState>, auth: PageAuth, f: FormData) -> Result<Response, PageError> {
     let (input, time_errors) = input_of(&st, &f);
     let result = if time_errors.is_empty() {
         announcement::create(&st.db, &auth.caller, &input).await
@@ -192,31 +171,16 @@ pub async fn create(
         Err(AppError::Validation(time_errors))
     };
     match result {
-        Ok(a) => Ok(redirect_with_flash(
-            BASE,
-            &format!("已保存公告“{}”（草稿，发布后员工可见）", a.title),
-        )),
+        Ok(a) => Ok(redirect_with_flash(BASE, &format!("已保存公告“{}”（草稿，发布后员工可见）", a.title))),
         Err(e) => {
-            let view = form(
-                &st,
-                &auth,
-                None,
-                &input,
-                &f.get("publish_from"),
-                &f.get("publish_to"),
-            )
-            .await?;
+            let view = form(&st, &auth, None, &input, &f.get("publish_from"), &f.get("publish_to")).await?;
             let (view, status) = refused(e, view)?;
             Ok(form_page(&st, &auth, "system", view, status).await)
         }
     }
 }
 
-pub async fn edit_form(
-    State(st): State<SharedState>,
-    auth: PageAuth,
-    Path(id): Path<i32>,
-) -> Result<Response, PageError> {
+pub async fn edit_form(State(st): State<SharedState>, auth: PageAuth, Path(id): Path<i32>) -> Result<Response, PageError> {
     auth.caller.require("announcement.edit")?;
     let a = announcement::get(&st.db, &auth.caller, id).await?;
     let input = AnnouncementInput {
@@ -226,29 +190,12 @@ pub async fn edit_form(
         publish_to: a.publish_to,
         target_unit_ids: a.target_unit_ids.clone(),
     };
-    let to = a
-        .publish_to
-        .map(|t| input_local(st.tz, t))
-        .unwrap_or_default();
-    let view = form(
-        &st,
-        &auth,
-        Some(&a),
-        &input,
-        &input_local(st.tz, a.publish_from),
-        &to,
-    )
-    .await?
-    .version(a.version);
+    let to = a.publish_to.map(|t| input_local(st.tz, t)).unwrap_or_default();
+    let view = form(&st, &auth, Some(&a), &input, &input_local(st.tz, a.publish_from), &to).await?.version(a.version);
     Ok(form_page(&st, &auth, "system", view, StatusCode::OK).await)
 }
 
-pub async fn update(
-    State(st): State<SharedState>,
-    auth: PageAuth,
-    Path(id): Path<i32>,
-    f: FormData,
-) -> Result<Response, PageError> {
+pub async fn update(State(st): State<SharedState>, auth: PageAuth, Path(id): Path<i32>, f: FormData) -> Result<Response, PageError> {
     let existing = announcement::get(&st.db, &auth.caller, id).await?;
     let (input, time_errors) = input_of(&st, &f);
     let result = if time_errors.is_empty() {
@@ -259,43 +206,20 @@ pub async fn update(
     match result {
         Ok(_) => Ok(redirect_with_flash(BASE, "已保存")),
         Err(e) => {
-            let view = form(
-                &st,
-                &auth,
-                Some(&existing),
-                &input,
-                &f.get("publish_from"),
-                &f.get("publish_to"),
-            )
-            .await?
-            .version(f.version());
+            let view = form(&st, &auth, Some(&existing), &input, &f.get("publish_from"), &f.get("publish_to")).await?.version(f.version());
             let (view, status) = refused(e, view)?;
             Ok(form_page(&st, &auth, "system", view, status).await)
         }
     }
 }
 
-pub async fn publish(
-    State(st): State<SharedState>,
-    auth: PageAuth,
-    Path(id): Path<i32>,
-    f: FormData,
-) -> Result<Response, PageError> {
-    let r = announcement::set_published(&st.db, &auth.caller, id, f.version(), true)
-        .await
-        .map(|a| format!("已发布“{}”", a.title));
+pub async fn publish(State(st): State<SharedState>, auth: PageAuth, Path(id): Path<i32>, f: FormData) -> Result<Response, PageError> {
+    let r = announcement::set_published(&st.db, &auth.caller, id, f.version(), true).await.map(|a| format!("已发布“{}”", a.title));
     state_change(BASE, r)
 }
 
-pub async fn withdraw(
-    State(st): State<SharedState>,
-    auth: PageAuth,
-    Path(id): Path<i32>,
-    f: FormData,
-) -> Result<Response, PageError> {
-    let r = announcement::set_published(&st.db, &auth.caller, id, f.version(), false)
-        .await
-        .map(|a| format!("已撤回“{}”", a.title));
+pub async fn withdraw(State(st): State<SharedState>, auth: PageAuth, Path(id): Path<i32>, f: FormData) -> Result<Response, PageError> {
+    let r = announcement::set_published(&st.db, &auth.caller, id, f.version(), false).await.map(|a| format!("已撤回“{}”", a.title));
     state_change(BASE, r)
 }
 
@@ -311,19 +235,11 @@ struct ShowPage {
 
 /// Reading an announcement: management may open any in scope, other staff
 /// those addressed to them (the workbench list).
-pub async fn show(
-    State(st): State<SharedState>,
-    auth: PageAuth,
-    Path(id): Path<i32>,
-) -> Result<Response, PageError> {
+pub async fn show(State(st): State<SharedState>, auth: PageAuth, Path(id): Path<i32>) -> Result<Response, PageError> {
     let a = match announcement::get(&st.db, &auth.caller, id).await {
         Ok(a) => a,
         Err(AppError::NotFound | AppError::Forbidden) => {
-            announcement::for_workbench(&st.db, &auth.caller, 1000)
-                .await?
-                .into_iter()
-                .find(|a| a.id == id)
-                .ok_or(AppError::NotFound)?
+            announcement::for_workbench(&st.db, &auth.caller, 1000).await?.into_iter().find(|a| a.id == id).ok_or(AppError::NotFound)?
         }
         Err(e) => return Err(e.into()),
     };
@@ -331,12 +247,7 @@ pub async fn show(
         shell: shell(&st, &auth, "report", &a.title).await,
         from: local_time(st.tz, a.publish_from),
         to: local_time_opt(st.tz, a.publish_to),
-        paragraphs: a
-            .body
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(str::to_string)
-            .collect(),
+        paragraphs: a.body.lines().filter(|l| !l.trim().is_empty()).map(str::to_string).collect(),
         a,
     };
     Ok(render(&page, auth.flash.is_some()))

@@ -16,10 +16,7 @@ use axum::{
 use serde::Deserialize;
 
 use crate::{
-    auth::{
-        client_ip, constant_eq, cookie, redirect_with_flash, set_cookie, PageAuth,
-        LOGIN_CSRF_COOKIE, SESSION_COOKIE,
-    },
+    auth::{client_ip, constant_eq, cookie, redirect_with_flash, set_cookie, PageAuth, LOGIN_CSRF_COOKIE, SESSION_COOKIE},
     error::PageError,
     form::FormData,
     shell::{form_page, refused, render, shell, Shell},
@@ -51,20 +48,9 @@ fn safe_next(next: &str) -> String {
     }
 }
 
-fn login_form(
-    st: &SharedState,
-    next: &str,
-    username: &str,
-    error: Option<String>,
-    status: StatusCode,
-) -> Response {
+fn login_form(st: &SharedState, next: &str, username: &str, error: Option<String>, status: StatusCode) -> Response {
     let csrf = auth::random_token(16);
-    let page = LoginPage {
-        csrf: csrf.clone(),
-        next: safe_next(next),
-        username: username.into(),
-        error,
-    };
+    let page = LoginPage { csrf: csrf.clone(), next: safe_next(next), username: username.into(), error };
     let mut r = render(&page, false);
     *r.status_mut() = status;
     if let Ok(v) = set_cookie(LOGIN_CSRF_COOKIE, &csrf, Some(3600), st.secure_cookies).parse() {
@@ -74,13 +60,7 @@ fn login_form(
 }
 
 pub async fn login_page(State(st): State<SharedState>, Query(q): Query<NextQuery>) -> Response {
-    login_form(
-        &st,
-        q.next.as_deref().unwrap_or("/"),
-        "",
-        None,
-        StatusCode::OK,
-    )
+    login_form(&st, q.next.as_deref().unwrap_or("/"), "", None, StatusCode::OK)
 }
 
 pub async fn login_submit(
@@ -93,64 +73,34 @@ pub async fn login_submit(
     let next = f.get("next");
     let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
     if expected.is_empty() || !constant_eq(&f.get("_csrf"), &expected) {
-        return Ok(login_form(
-            &st,
-            &next,
-            &username,
-            Some("登录页面已过期，请重新输入密码登录".into()),
-            StatusCode::FORBIDDEN,
-        ));
+        return Ok(login_form(&st, &next, &username, Some("登录页面已过期，请重新输入密码登录".into()), StatusCode::FORBIDDEN));
     }
     if username.trim().is_empty() || f.get("password").is_empty() {
-        return Ok(login_form(
-            &st,
-            &next,
-            &username,
-            Some("请输入用户名和密码".into()),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ));
+        return Ok(login_form(&st, &next, &username, Some("请输入用户名和密码".into()), StatusCode::UNPROCESSABLE_ENTITY));
     }
     let ip = client_ip(&ext);
     match auth::login(&st.db, &username, &f.get("password"), &ip).await? {
         Ok(ok) => {
-            let to = if ok.must_change_password {
-                "/me/password".to_string()
-            } else {
-                safe_next(&next)
-            };
+            let to = if ok.must_change_password { "/me/password".to_string() } else { safe_next(&next) };
             let mut r = Redirect::to(&to).into_response();
             let c = set_cookie(SESSION_COOKIE, &ok.session_id, None, st.secure_cookies);
-            r.headers_mut().append(
-                header::SET_COOKIE,
-                c.parse()
-                    .map_err(|e: header::InvalidHeaderValue| AppError::Internal(e.into()))?,
-            );
+            r.headers_mut().append(header::SET_COOKIE, c.parse().map_err(|e: header::InvalidHeaderValue| AppError::Internal(e.into()))?);
             Ok(r)
         }
         Err(refusal) => {
             let message = match refusal {
                 LoginRefusal::BadCredentials => "用户名或密码错误".to_string(),
                 LoginRefusal::Disabled => "该账号已停用，请联系管理员".to_string(),
-                LoginRefusal::Locked(until) => format!(
-                    "密码错误次数过多，账号已锁定至 {}，请稍后再试或联系管理员解锁",
-                    local_time(st.tz, until)
-                ),
+                LoginRefusal::Locked(until) => {
+                    format!("密码错误次数过多，账号已锁定至 {}，请稍后再试或联系管理员解锁", local_time(st.tz, until))
+                }
             };
-            Ok(login_form(
-                &st,
-                &next,
-                &username,
-                Some(message),
-                StatusCode::UNAUTHORIZED,
-            ))
+            Ok(login_form(&st, &next, &username, Some(message), StatusCode::UNAUTHORIZED))
         }
     }
 }
 
-pub async fn logout(
-    State(st): State<SharedState>,
-    headers: HeaderMap,
-) -> Result<Response, PageError> {
+pub async fn logout(State(st): State<SharedState>, headers: HeaderMap) -> Result<Response, PageError> {
     if let Some(sid) = cookie(&headers, SESSION_COOKIE) {
         auth::logout(&st.db, &sid).await?;
     }
@@ -164,30 +114,14 @@ pub async fn logout(
 fn password_form(forced: bool) -> FormView {
     let hint = "至少 8 位，须同时包含字母和数字";
     let mut form = FormView::new(
-        if forced {
-            "首次登录，请设置新密码"
-        } else {
-            "修改密码"
-        },
+        if forced { "首次登录，请设置新密码" } else { "修改密码" },
         "/me/password".into(),
         "/me",
         vec![Section::new(
             "",
             vec![
-                Field::new(
-                    "password",
-                    "old_password",
-                    if forced {
-                        "当前（初始）密码"
-                    } else {
-                        "原密码"
-                    },
-                    "",
-                )
-                .required(),
-                Field::new("password", "new_password", "新密码", "")
-                    .required()
-                    .hint(hint),
+                Field::new("password", "old_password", if forced { "当前（初始）密码" } else { "原密码" }, "").required(),
+                Field::new("password", "new_password", "新密码", "").required().hint(hint),
                 Field::new("password", "confirm_password", "确认新密码", "").required(),
             ],
         )],
@@ -288,34 +222,18 @@ pub async fn me(State(st): State<SharedState>, auth: PageAuth) -> Result<Respons
     me_page(&st, &auth, None, String::new(), None, StatusCode::OK).await
 }
 
-pub async fn token_issue(
-    State(st): State<SharedState>,
-    auth: PageAuth,
-    f: FormData,
-) -> Result<Response, PageError> {
+pub async fn token_issue(State(st): State<SharedState>, auth: PageAuth, f: FormData) -> Result<Response, PageError> {
     let name = f.get("name");
     match auth::issue_token(&st.db, &auth.caller, &name).await {
         Ok((_, raw)) => me_page(&st, &auth, Some(raw), String::new(), None, StatusCode::OK).await,
         Err(AppError::Validation(e)) => {
-            me_page(
-                &st,
-                &auth,
-                None,
-                name,
-                e.get("name").map(str::to_string),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            me_page(&st, &auth, None, name, e.get("name").map(str::to_string), StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(e.into()),
     }
 }
 
-pub async fn token_revoke(
-    State(st): State<SharedState>,
-    auth: PageAuth,
-    Path(id): Path<i32>,
-) -> Result<Response, PageError> {
+pub async fn token_revoke(State(st): State<SharedState>, auth: PageAuth, Path(id): Path<i32>) -> Result<Response, PageError> {
     auth::revoke_token(&st.db, &auth.caller, id).await?;
     Ok(redirect_with_flash("/me", "令牌已吊销"))
 }

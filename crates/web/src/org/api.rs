@@ -32,16 +32,10 @@ pub fn routes() -> Router<SharedState> {
         .route("/api/v1/me", get(me))
         .route("/api/v1/me/password", post(change_password))
         .route("/api/v1/me/tokens", get(list_tokens).post(issue_token))
-        .route(
-            "/api/v1/me/tokens/{id}",
-            axum::routing::delete(revoke_token),
-        )
+        .route("/api/v1/me/tokens/{id}", axum::routing::delete(revoke_token))
         .route("/api/v1/permissions", get(permissions))
         .route("/api/v1/org-units", get(list_units).post(create_unit))
-        .route(
-            "/api/v1/org-units/{id}",
-            get(get_unit).put(update_unit).delete(delete_unit),
-        )
+        .route("/api/v1/org-units/{id}", get(get_unit).put(update_unit).delete(delete_unit))
         .route("/api/v1/org-units/{id}/move", post(move_unit))
         .route("/api/v1/org-units/{id}/enable", post(enable_unit))
         .route("/api/v1/org-units/{id}/disable", post(disable_unit))
@@ -79,11 +73,7 @@ pub struct LoginAnswer {
 /// Logs in; answers a session cookie (and an API token on request).
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "认证", request_body = LoginBody,
     responses((status = 200, body = LoginAnswer), (status = 401, description = "用户名或密码错误、账号锁定或停用")))]
-pub async fn login(
-    State(st): State<SharedState>,
-    ext: axum::http::Extensions,
-    Json(b): Json<LoginBody>,
-) -> Result<Response, ApiError> {
+pub async fn login(State(st): State<SharedState>, ext: axum::http::Extensions, Json(b): Json<LoginBody>) -> Result<Response, ApiError> {
     let ip = client_ip(&ext);
     let ok = match auth::login(&st.db, &b.username, &b.password, &ip).await? {
         Ok(ok) => ok,
@@ -99,35 +89,17 @@ pub async fn login(
             return Ok((StatusCode::UNAUTHORIZED, Json(body)).into_response());
         }
     };
-    let caller = auth::caller_from_session(&st.db, &ok.session_id, &ip)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
-    let token = if b.token && !ok.must_change_password {
-        Some(auth::issue_token(&st.db, &caller, "登录令牌").await?.1)
-    } else {
-        None
-    };
-    let answer = LoginAnswer {
-        user_id: ok.user_id,
-        must_change_password: ok.must_change_password,
-        csrf_token: caller.csrf_token,
-        token,
-    };
+    let caller = auth::caller_from_session(&st.db, &ok.session_id, &ip).await?.ok_or(AppError::Unauthorized)?;
+    let token = if b.token && !ok.must_change_password { Some(auth::issue_token(&st.db, &caller, "登录令牌").await?.1) } else { None };
+    let answer = LoginAnswer { user_id: ok.user_id, must_change_password: ok.must_change_password, csrf_token: caller.csrf_token, token };
     let mut r = Json(answer).into_response();
     let c = set_cookie(SESSION_COOKIE, &ok.session_id, None, st.secure_cookies);
-    r.headers_mut().append(
-        header::SET_COOKIE,
-        c.parse()
-            .map_err(|e: header::InvalidHeaderValue| AppError::Internal(e.into()))?,
-    );
+    r.headers_mut().append(header::SET_COOKIE, c.parse().map_err(|e: header::InvalidHeaderValue| AppError::Internal(e.into()))?);
     Ok(r)
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "认证", responses((status = 204)))]
-pub async fn logout(
-    State(st): State<SharedState>,
-    headers: HeaderMap,
-) -> Result<StatusCode, ApiError> {
+pub async fn logout(State(st): State<SharedState>, headers: HeaderMap) -> Result<StatusCode, ApiError> {
     if let Some(sid) = cookie(&headers, SESSION_COOKIE) {
         auth::logout(&st.db, &sid).await?;
     }
@@ -147,18 +119,11 @@ pub struct MeBody {
 pub async fn me(State(st): State<SharedState>, ApiAuth(c): ApiAuth) -> ApiResult<MeBody> {
     let user = user::get_self(&st.db, &c).await?;
     let permissions = if c.is_superuser() {
-        domain::org::PERMISSIONS
-            .iter()
-            .map(|p| p.code.to_string())
-            .collect()
+        domain::org::PERMISSIONS.iter().map(|p| p.code.to_string()).collect()
     } else {
         c.permissions.iter().cloned().collect()
     };
-    Ok(Json(MeBody {
-        user,
-        permissions,
-        project_ids: c.scope.projects.iter().copied().collect(),
-    }))
+    Ok(Json(MeBody { user, permissions, project_ids: c.scope.projects.iter().copied().collect() }))
 }
 
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "认证", request_body = PasswordChange, responses((status = 204), (status = 422)))]
@@ -173,10 +138,7 @@ pub async fn change_password(
 }
 
 #[utoipa::path(get, path = "/api/v1/me/tokens", tag = "认证", responses((status = 200, body = [ApiTokenView])))]
-pub async fn list_tokens(
-    State(st): State<SharedState>,
-    ApiAuth(c): ApiAuth,
-) -> ApiResult<Vec<ApiTokenView>> {
+pub async fn list_tokens(State(st): State<SharedState>, ApiAuth(c): ApiAuth) -> ApiResult<Vec<ApiTokenView>> {
     Ok(Json(auth::list_tokens(&st.db, &c).await?))
 }
 
@@ -194,21 +156,13 @@ pub struct IssuedToken {
 }
 
 #[utoipa::path(post, path = "/api/v1/me/tokens", tag = "认证", request_body = TokenBody, responses((status = 200, body = IssuedToken)))]
-pub async fn issue_token(
-    State(st): State<SharedState>,
-    ApiAuth(c): ApiAuth,
-    Json(b): Json<TokenBody>,
-) -> ApiResult<IssuedToken> {
+pub async fn issue_token(State(st): State<SharedState>, ApiAuth(c): ApiAuth, Json(b): Json<TokenBody>) -> ApiResult<IssuedToken> {
     let (token, secret) = auth::issue_token(&st.db, &c, &b.name).await?;
     Ok(Json(IssuedToken { token, secret }))
 }
 
 #[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "认证", responses((status = 204), (status = 404)))]
-pub async fn revoke_token(
-    State(st): State<SharedState>,
-    ApiAuth(c): ApiAuth,
-    Path(id): Path<i32>,
-) -> Result<StatusCode, ApiError> {
+pub async fn revoke_token(State(st): State<SharedState>, ApiAuth(c): ApiAuth, Path(id): Path<i32>) -> Result<StatusCode, ApiError> {
     auth::revoke_token(&st.db, &c, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -227,43 +181,24 @@ pub async fn permissions(_auth: ApiAuth) -> Json<Vec<PermissionBody>> {
     Json(
         domain::org::PERMISSIONS
             .iter()
-            .map(|p| PermissionBody {
-                code: p.code,
-                module: p.module,
-                module_label: domain::org::module_label(p.module),
-                label: p.label,
-            })
+            .map(|p| PermissionBody { code: p.code, module: p.module, module_label: domain::org::module_label(p.module), label: p.label })
             .collect(),
     )
 }
 
 #[utoipa::path(get, path = "/api/v1/org-units", tag = "组织与权限", responses((status = 200, body = [TreeNode])))]
-pub async fn list_units(
-    State(st): State<SharedState>,
-    ApiAuth(c): ApiAuth,
-) -> ApiResult<ListBody<TreeNode>> {
+pub async fn list_units(State(st): State<SharedState>, ApiAuth(c): ApiAuth) -> ApiResult<ListBody<TreeNode>> {
     let nodes = unit::tree(&st.db, &c).await?;
-    Ok(Json(ListBody {
-        total: nodes.len() as u64,
-        items: nodes,
-    }))
+    Ok(Json(ListBody { total: nodes.len() as u64, items: nodes }))
 }
 
 #[utoipa::path(post, path = "/api/v1/org-units", tag = "组织与权限", request_body = OrgUnitInput, responses((status = 200, body = Object), (status = 422)))]
-pub async fn create_unit(
-    State(st): State<SharedState>,
-    ApiAuth(c): ApiAuth,
-    Json(b): Json<OrgUnitInput>,
-) -> ApiResult<OrgUnit> {
+pub async fn create_unit(State(st): State<SharedState>, ApiAuth(c): ApiAuth, Json(b): Json<OrgUnitInput>) -> ApiResult<OrgUnit> {
     Ok(Json(unit::create(&st.db, &c, &b).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/org-units/{id}", tag = "组织与权限", responses((status = 200, body = Object), (status = 404)))]
-pub async fn get_unit(
-    State(st): State<SharedState>,
-    ApiAuth(c): ApiAuth,
-    Path(id): Path<i32>,
-) -> ApiResult<OrgUnit> {
+pub async fn get_unit(State(st): State<SharedState>, ApiAuth(c): ApiAuth, Path(id): Path<i32>) -> ApiResult<OrgUnit> {
     c.require("org.view")?;
     Ok(Json(unit::get(&st.db.conn, &c, id).await?))
 }
@@ -275,9 +210,7 @@ pub async fn update_unit(
     Path(id): Path<i32>,
     Json(b): Json<Versioned<OrgUnitInput>>,
 ) -> ApiResult<OrgUnit> {
-    Ok(Json(
-        unit::update(&st.db, &c, id, b.version, &b.data).await?,
-    ))
+    Ok(Json(unit::update(&st.db, &c, id, b.version, &b.data).await?))
 }
 
 #[utoipa::path(delete, path = "/api/v1/org-units/{id}", tag = "组织与权限", request_body = VersionBody, responses((status = 204), (status = 404), (status = 409)))]
@@ -304,9 +237,7 @@ pub async fn move_unit(
     Path(id): Path<i32>,
     Json(b): Json<MoveBody>,
 ) -> ApiResult<OrgUnit> {
-    Ok(Json(
-        unit::move_to(&st.db, &c, id, b.version, b.parent_id).await?,
-    ))
+    Ok(Json(unit::move_to(&st.db, &c, id, b.version, b.parent_id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/org-units/{id}/enable", tag = "组织与权限", request_body = VersionBody, responses((status = 200, body = Object)))]
@@ -316,9 +247,7 @@ pub async fn enable_unit(
     Path(id): Path<i32>,
     Json(b): Json<VersionBody>,
 ) -> ApiResult<OrgUnit> {
-    Ok(Json(
-        unit::set_enabled(&st.db, &c, id, b.version, true).await?,
-    ))
+    Ok(Json(unit::set_enabled(&st.db, &c, id, b.version, true).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/org-units/{id}/disable", tag = "组织与权限", request_body = VersionBody, responses((status = 200, body = Object)))]
@@ -328,9 +257,7 @@ pub async fn disable_unit(
     Path(id): Path<i32>,
     Json(b): Json<VersionBody>,
 ) -> ApiResult<OrgUnit> {
-    Ok(Json(
-        unit::set_enabled(&st.db, &c, id, b.version, false).await?,
-    ))
+    Ok(Json(unit::set_enabled(&st.db, &c, id, b.version, false).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -348,29 +275,17 @@ pub async fn list_users(
     Query(req): Query<PageRequest>,
     Query(q): Query<UserQuery>,
 ) -> ApiResult<ListBody<UserView>> {
-    let f = UserFilter {
-        org_unit_id: q.org_unit_id,
-        role_id: q.role_id,
-        enabled: q.enabled,
-    };
+    let f = UserFilter { org_unit_id: q.org_unit_id, role_id: q.role_id, enabled: q.enabled };
     Ok(Json(user::list(&st.db, &c, &req, &f).await?.into()))
 }
 
 #[utoipa::path(post, path = "/api/v1/users", tag = "组织与权限", request_body = UserInput, responses((status = 200, body = UserView), (status = 422)))]
-pub async fn create_user(
-    State(st): State<SharedState>,
-    ApiAuth(c): ApiAuth,
-    Json(b): Json<UserInput>,
-) -> ApiResult<UserView> {
+pub async fn create_user(State(st): State<SharedState>, ApiAuth(c): ApiAuth, Json(b): Json<UserInput>) -> ApiResult<UserView> {
     Ok(Json(user::create(&st.db, &c, &b).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "组织与权限", responses((status = 200, body = UserView), (status = 404)))]
-pub async fn get_user(
-    State(st): State<SharedState>,
-    ApiAuth(c): ApiAuth,
-    Path(id): Path<i32>,
-) -> ApiResult<UserView> {
+pub async fn get_user(State(st): State<SharedState>, ApiAuth(c): ApiAuth, Path(id): Path<i32>) -> ApiResult<UserView> {
     Ok(Json(user::get(&st.db, &c, id).await?))
 }
 
@@ -381,9 +296,7 @@ pub async fn update_user(
     Path(id): Path<i32>,
     Json(b): Json<Versioned<UserInput>>,
 ) -> ApiResult<UserView> {
-    Ok(Json(
-        user::update(&st.db, &c, id, b.version, &b.data).await?,
-    ))
+    Ok(Json(user::update(&st.db, &c, id, b.version, &b.data).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -399,16 +312,7 @@ pub async fn reset_password(
     Path(id): Path<i32>,
     Json(b): Json<ResetBody>,
 ) -> ApiResult<UserView> {
-    Ok(Json(
-        user::account_action(
-            &st.db,
-            &c,
-            id,
-            b.version,
-            AccountAction::ResetPassword(b.password),
-        )
-        .await?,
-    ))
+    Ok(Json(user::account_action(&st.db, &c, id, b.version, AccountAction::ResetPassword(b.password)).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/users/{id}/unlock", tag = "组织与权限", request_body = VersionBody, responses((status = 200, body = UserView)))]
@@ -418,9 +322,7 @@ pub async fn unlock_user(
     Path(id): Path<i32>,
     Json(b): Json<VersionBody>,
 ) -> ApiResult<UserView> {
-    Ok(Json(
-        user::account_action(&st.db, &c, id, b.version, AccountAction::Unlock).await?,
-    ))
+    Ok(Json(user::account_action(&st.db, &c, id, b.version, AccountAction::Unlock).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/users/{id}/enable", tag = "组织与权限", request_body = VersionBody, responses((status = 200, body = UserView)))]
@@ -430,9 +332,7 @@ pub async fn enable_user(
     Path(id): Path<i32>,
     Json(b): Json<VersionBody>,
 ) -> ApiResult<UserView> {
-    Ok(Json(
-        user::account_action(&st.db, &c, id, b.version, AccountAction::Enable).await?,
-    ))
+    Ok(Json(user::account_action(&st.db, &c, id, b.version, AccountAction::Enable).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/users/{id}/disable", tag = "组织与权限", request_body = VersionBody, responses((status = 200, body = UserView)))]
@@ -442,9 +342,7 @@ pub async fn disable_user(
     Path(id): Path<i32>,
     Json(b): Json<VersionBody>,
 ) -> ApiResult<UserView> {
-    Ok(Json(
-        user::account_action(&st.db, &c, id, b.version, AccountAction::Disable).await?,
-    ))
+    Ok(Json(user::account_action(&st.db, &c, id, b.version, AccountAction::Disable).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/roles", tag = "组织与权限", responses((status = 200, body = ListBody<RoleView>)))]
@@ -457,20 +355,12 @@ pub async fn list_roles(
 }
 
 #[utoipa::path(post, path = "/api/v1/roles", tag = "组织与权限", request_body = RoleInput, responses((status = 200, body = RoleView), (status = 422)))]
-pub async fn create_role(
-    State(st): State<SharedState>,
-    ApiAuth(c): ApiAuth,
-    Json(b): Json<RoleInput>,
-) -> ApiResult<RoleView> {
+pub async fn create_role(State(st): State<SharedState>, ApiAuth(c): ApiAuth, Json(b): Json<RoleInput>) -> ApiResult<RoleView> {
     Ok(Json(role::create(&st.db, &c, &b).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/roles/{id}", tag = "组织与权限", responses((status = 200, body = RoleView), (status = 404)))]
-pub async fn get_role(
-    State(st): State<SharedState>,
-    ApiAuth(c): ApiAuth,
-    Path(id): Path<i32>,
-) -> ApiResult<RoleView> {
+pub async fn get_role(State(st): State<SharedState>, ApiAuth(c): ApiAuth, Path(id): Path<i32>) -> ApiResult<RoleView> {
     Ok(Json(role::get(&st.db, &c, id).await?))
 }
 
@@ -481,9 +371,7 @@ pub async fn update_role(
     Path(id): Path<i32>,
     Json(b): Json<Versioned<RoleInput>>,
 ) -> ApiResult<RoleView> {
-    Ok(Json(
-        role::update(&st.db, &c, id, b.version, &b.data).await?,
-    ))
+    Ok(Json(role::update(&st.db, &c, id, b.version, &b.data).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/roles/{id}/enable", tag = "组织与权限", request_body = VersionBody, responses((status = 200, body = RoleView)))]
@@ -493,9 +381,7 @@ pub async fn enable_role(
     Path(id): Path<i32>,
     Json(b): Json<VersionBody>,
 ) -> ApiResult<RoleView> {
-    Ok(Json(
-        role::set_enabled(&st.db, &c, id, b.version, true).await?,
-    ))
+    Ok(Json(role::set_enabled(&st.db, &c, id, b.version, true).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/roles/{id}/disable", tag = "组织与权限", request_body = VersionBody, responses((status = 200, body = RoleView)))]
@@ -505,7 +391,5 @@ pub async fn disable_role(
     Path(id): Path<i32>,
     Json(b): Json<VersionBody>,
 ) -> ApiResult<RoleView> {
-    Ok(Json(
-        role::set_enabled(&st.db, &c, id, b.version, false).await?,
-    ))
+    Ok(Json(role::set_enabled(&st.db, &c, id, b.version, false).await?))
 }

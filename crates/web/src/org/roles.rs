@@ -38,13 +38,7 @@ fn row(r: &RoleView, caller: &app::Caller) -> Row {
                 true,
             ));
         } else {
-            actions.push(RowAction::post(
-                "启用",
-                format!("{BASE}/{}/enable", r.id),
-                r.version,
-                "",
-                false,
-            ));
+            actions.push(RowAction::post("启用", format!("{BASE}/{}/enable", r.id), r.version, "", false));
         }
     }
     Row {
@@ -52,29 +46,15 @@ fn row(r: &RoleView, caller: &app::Caller) -> Row {
             Cell::link(&r.name, format!("{BASE}/{}/edit", r.id)),
             Cell::text(&r.org_unit_name),
             Cell::text(&r.description),
-            Cell {
-                right: true,
-                ..Cell::text(r.permissions.len().to_string())
-            },
-            Cell {
-                right: true,
-                ..Cell::text(r.user_count.to_string())
-            },
-            if r.enabled {
-                Cell::tag("启用", "green")
-            } else {
-                Cell::tag("已禁用", "struck")
-            },
+            Cell { right: true, ..Cell::text(r.permissions.len().to_string()) },
+            Cell { right: true, ..Cell::text(r.user_count.to_string()) },
+            if r.enabled { Cell::tag("启用", "green") } else { Cell::tag("已禁用", "struck") },
         ],
         actions,
     }
 }
 
-async fn build_list(
-    st: &SharedState,
-    auth: &PageAuth,
-    req: &PageRequest,
-) -> Result<ListView, AppError> {
+async fn build_list(st: &SharedState, auth: &PageAuth, req: &PageRequest) -> Result<ListView, AppError> {
     let page = role::list(&st.db, &auth.caller, req).await?;
     let mut l = ListView::new("角色权限", BASE, req, &[]);
     l.placeholder = "角色名称".into();
@@ -95,20 +75,12 @@ async fn build_list(
     Ok(l)
 }
 
-pub async fn list(
-    State(st): State<SharedState>,
-    auth: PageAuth,
-    Query(req): Query<PageRequest>,
-) -> Result<Response, PageError> {
+pub async fn list(State(st): State<SharedState>, auth: PageAuth, Query(req): Query<PageRequest>) -> Result<Response, PageError> {
     let l = build_list(&st, &auth, &req).await?;
     Ok(list_page(&st, &auth, "system", l, false).await)
 }
 
-pub async fn export(
-    State(st): State<SharedState>,
-    auth: PageAuth,
-    Query(req): Query<PageRequest>,
-) -> Result<Response, PageError> {
+pub async fn export(State(st): State<SharedState>, auth: PageAuth, Query(req): Query<PageRequest>) -> Result<Response, PageError> {
     auth.caller.require("role.export")?;
     let l = build_list(&st, &auth, &req.for_export()).await?;
     Ok(list_page(&st, &auth, "system", l, true).await)
@@ -130,24 +102,14 @@ fn permission_options(selected: &[String]) -> Vec<SelectOption> {
         .collect()
 }
 
-async fn role_form(
-    st: &SharedState,
-    auth: &PageAuth,
-    existing: Option<&RoleView>,
-    input: &RoleInput,
-) -> Result<FormView, AppError> {
+async fn role_form(st: &SharedState, auth: &PageAuth, existing: Option<&RoleView>, input: &RoleInput) -> Result<FormView, AppError> {
     let units = unit::tree(&st.db, &auth.caller).await?;
     let unit_options = units
         .iter()
         .map(|n| {
             SelectOption::new(
                 n.unit.id,
-                format!(
-                    "{}{}（{}）",
-                    "　".repeat(n.depth),
-                    n.unit.name,
-                    n.kind_label
-                ),
+                format!("{}{}（{}）", "　".repeat(n.depth), n.unit.name, n.kind_label),
                 Some(n.unit.id) == input.org_unit_id,
             )
         })
@@ -168,18 +130,12 @@ async fn role_form(
             wide: true,
             ..Section::new(
                 "权限点",
-                vec![Field::new("checks", "permissions", "功能权限", "")
-                    .options(permission_options(&input.permissions))],
+                vec![Field::new("checks", "permissions", "功能权限", "").options(permission_options(&input.permissions))],
             )
         },
     ];
     Ok(match existing {
-        Some(r) => FormView::new(
-            &format!("编辑角色：{}", r.name),
-            format!("{BASE}/{}/edit", r.id),
-            BASE,
-            sections,
-        ),
+        Some(r) => FormView::new(&format!("编辑角色：{}", r.name), format!("{BASE}/{}/edit", r.id), BASE, sections),
         None => FormView::new("新增角色", format!("{BASE}/new"), BASE, sections),
     })
 }
@@ -193,30 +149,17 @@ fn input_of(f: &FormData) -> RoleInput {
     }
 }
 
-pub async fn new_form(
-    State(st): State<SharedState>,
-    auth: PageAuth,
-) -> Result<Response, PageError> {
+pub async fn new_form(State(st): State<SharedState>, auth: PageAuth) -> Result<Response, PageError> {
     auth.caller.require("role.create")?;
-    let input = RoleInput {
-        org_unit_id: auth.caller.company_id.or(Some(auth.caller.org_unit_id)),
-        ..Default::default()
-    };
+    let input = RoleInput { org_unit_id: auth.caller.company_id.or(Some(auth.caller.org_unit_id)), ..Default::default() };
     let form = role_form(&st, &auth, None, &input).await?;
     Ok(form_page(&st, &auth, "system", form, StatusCode::OK).await)
 }
 
-pub async fn create(
-    State(st): State<SharedState>,
-    auth: PageAuth,
-    f: FormData,
-) -> Result<Response, PageError> {
+pub async fn create(State(st): State<SharedState>, auth: PageAuth, f: FormData) -> Result<Response, PageError> {
     let input = input_of(&f);
     match role::create(&st.db, &auth.caller, &input).await {
-        Ok(r) => Ok(redirect_with_flash(
-            &format!("{BASE}/{}/edit", r.id),
-            &format!("已新增角色“{}”", r.name),
-        )),
+        Ok(r) => Ok(redirect_with_flash(&format!("{BASE}/{}/edit", r.id), &format!("已新增角色“{}”", r.name))),
         Err(e) => {
             let (form, status) = refused(e, role_form(&st, &auth, None, &input).await?)?;
             Ok(form_page(&st, &auth, "system", form, status).await)
@@ -224,11 +167,7 @@ pub async fn create(
     }
 }
 
-pub async fn edit_form(
-    State(st): State<SharedState>,
-    auth: PageAuth,
-    Path(id): Path<i32>,
-) -> Result<Response, PageError> {
+pub async fn edit_form(State(st): State<SharedState>, auth: PageAuth, Path(id): Path<i32>) -> Result<Response, PageError> {
     auth.caller.require("role.edit")?;
     let r = role::get(&st.db, &auth.caller, id).await?;
     let input = RoleInput {
@@ -237,57 +176,28 @@ pub async fn edit_form(
         description: r.description.clone(),
         permissions: r.permissions.clone(),
     };
-    let form = role_form(&st, &auth, Some(&r), &input)
-        .await?
-        .version(r.version);
+    let form = role_form(&st, &auth, Some(&r), &input).await?.version(r.version);
     Ok(form_page(&st, &auth, "system", form, StatusCode::OK).await)
 }
 
-pub async fn update(
-    State(st): State<SharedState>,
-    auth: PageAuth,
-    Path(id): Path<i32>,
-    f: FormData,
-) -> Result<Response, PageError> {
+pub async fn update(State(st): State<SharedState>, auth: PageAuth, Path(id): Path<i32>, f: FormData) -> Result<Response, PageError> {
     let existing = role::get(&st.db, &auth.caller, id).await?;
     let input = input_of(&f);
     match role::update(&st.db, &auth.caller, id, f.version(), &input).await {
-        Ok(r) => Ok(redirect_with_flash(
-            &format!("{BASE}/{}/edit", r.id),
-            "已保存",
-        )),
+        Ok(r) => Ok(redirect_with_flash(&format!("{BASE}/{}/edit", r.id), "已保存")),
         Err(e) => {
-            let (form, status) = refused(
-                e,
-                role_form(&st, &auth, Some(&existing), &input)
-                    .await?
-                    .version(f.version()),
-            )?;
+            let (form, status) = refused(e, role_form(&st, &auth, Some(&existing), &input).await?.version(f.version()))?;
             Ok(form_page(&st, &auth, "system", form, status).await)
         }
     }
 }
 
-pub async fn enable(
-    State(st): State<SharedState>,
-    auth: PageAuth,
-    Path(id): Path<i32>,
-    f: FormData,
-) -> Result<Response, PageError> {
-    let r = role::set_enabled(&st.db, &auth.caller, id, f.version(), true)
-        .await
-        .map(|r| format!("已启用“{}”", r.name));
+pub async fn enable(State(st): State<SharedState>, auth: PageAuth, Path(id): Path<i32>, f: FormData) -> Result<Response, PageError> {
+    let r = role::set_enabled(&st.db, &auth.caller, id, f.version(), true).await.map(|r| format!("已启用“{}”", r.name));
     state_change(BASE, r)
 }
 
-pub async fn disable(
-    State(st): State<SharedState>,
-    auth: PageAuth,
-    Path(id): Path<i32>,
-    f: FormData,
-) -> Result<Response, PageError> {
-    let r = role::set_enabled(&st.db, &auth.caller, id, f.version(), false)
-        .await
-        .map(|r| format!("已禁用“{}”", r.name));
+pub async fn disable(State(st): State<SharedState>, auth: PageAuth, Path(id): Path<i32>, f: FormData) -> Result<Response, PageError> {
+    let r = role::set_enabled(&st.db, &auth.caller, id, f.version(), false).await.map(|r| format!("已禁用“{}”", r.name));
     state_change(BASE, r)
 }

@@ -32,83 +32,60 @@ fn row(n: &TreeNode, caller: &app::Caller) -> Row {
             actions.push(RowAction::get("移动", format!("{BASE}/{}/move", u.id)));
         }
         if u.enabled {
-            actions.push(RowAction::post(
-                "禁用",
-                format!("{BASE}/{}/disable", u.id),
-                u.version,
-                &format!("确定禁用“{}”？", u.name),
-                true,
-            ));
+            actions.push(RowAction::post("禁用", format!("{BASE}/{}/disable", u.id), u.version, &format!("确定禁用“{}”？", u.name), true));
         } else {
-            actions.push(RowAction::post(
-                "启用",
-                format!("{BASE}/{}/enable", u.id),
-                u.version,
-                "",
-                false,
-            ));
+            actions.push(RowAction::post("启用", format!("{BASE}/{}/enable", u.id), u.version, "", false));
         }
     }
     if caller.can("org.create") && u.kind != OrgUnitKind::Office.code() {
-        actions.push(RowAction::get(
-            "新增下级",
-            format!("{BASE}/new?parent_id={}", u.id),
-        ));
+        actions.push(RowAction::get("新增下级", format!("{BASE}/new?parent_id={}", u.id)));
     }
     if caller.can("org.delete") && u.parent_id.is_some() {
         actions.push(RowAction::post(
             "删除",
             format!("{BASE}/{}/delete", u.id),
             u.version,
-            &format!(
-                "确定删除“{}”？只有没有下级、项目、用户和角色的组织可以删除。",
-                u.name
-            ),
+            &format!("确定删除“{}”？只有没有下级、项目、用户和角色的组织可以删除。", u.name),
             true,
         ));
     }
     Row {
         cells: vec![
-            Cell::text(format!(
-                "{indent}{}{}",
-                if n.depth > 0 { "└ " } else { "" },
-                u.name
-            )),
+            Cell::text(format!("{indent}{}{}", if n.depth > 0 { "└ " } else { "" }, u.name)),
             Cell::tag(n.kind_label, "blue"),
             Cell::text(&u.code),
-            if u.enabled {
-                Cell::tag("启用", "green")
-            } else {
-                Cell::tag("已禁用", "struck")
-            },
+            if u.enabled { Cell::tag("启用", "green") } else { Cell::tag("已禁用", "struck") },
         ],
         actions,
     }
 }
 
 pub async fn list(State(st): State<SharedState>, auth: PageAuth) -> Result<Response, PageError> {
+    tree_page(st, auth, false).await
+}
+
+pub async fn export(State(st): State<SharedState>, auth: PageAuth) -> Result<Response, PageError> {
+    auth.caller.require("org.export")?;
+    tree_page(st, auth, true).await
+}
+
+async fn tree_page(st: SharedState, auth: PageAuth, export: bool) -> Result<Response, PageError> {
     let nodes = unit::tree(&st.db, &auth.caller).await?;
-    let req = PageRequest {
-        per_page: Some(100),
-        ..Default::default()
-    };
+    let req = PageRequest { per_page: Some(100), ..Default::default() };
     let mut l = ListView::new("组织架构", BASE, &req, &[]);
     l.placeholder = "组织名称".into();
     if auth.caller.can("org.create") {
         l.toolbar.push(Link::new("新增组织", format!("{BASE}/new")));
     }
-    l.column("组织名称", None, false)
-        .column("类型", None, false)
-        .column("编码", None, false)
-        .column("状态", None, false);
-    let page = app::Page {
-        total: nodes.len() as u64,
-        items: nodes,
-    };
+    l.column("组织名称", None, false).column("类型", None, false).column("编码", None, false).column("状态", None, false);
+    let page = app::Page { total: nodes.len() as u64, items: nodes };
     l.per_page = page.total.max(1);
     l.fill(&page, |n| row(n, &auth.caller));
     l.empty_hint = "暂无组织".into();
-    Ok(list_page(&st, &auth, "system", l, false).await)
+    if auth.caller.can("org.export") {
+        l.export(&format!("{BASE}/export"));
+    }
+    Ok(list_page(&st, &auth, "system", l, export).await)
 }
 
 async fn parent_options(
@@ -125,12 +102,7 @@ async fn parent_options(
         .map(|n| {
             SelectOption::new(
                 n.unit.id,
-                format!(
-                    "{}{}（{}）",
-                    "　".repeat(n.depth),
-                    n.unit.name,
-                    n.kind_label
-                ),
+                format!("{}{}（{}）", "　".repeat(n.depth), n.unit.name, n.kind_label),
                 Some(n.unit.id) == selected,
             )
         })
@@ -138,18 +110,10 @@ async fn parent_options(
 }
 
 fn kind_options(selected: &str) -> Vec<SelectOption> {
-    OrgUnitKind::ALL
-        .into_iter()
-        .map(|k| SelectOption::new(k.code(), k.label(), k.code() == selected))
-        .collect()
+    OrgUnitKind::ALL.into_iter().map(|k| SelectOption::new(k.code(), k.label(), k.code() == selected)).collect()
 }
 
-async fn unit_form(
-    st: &SharedState,
-    auth: &PageAuth,
-    id: Option<i32>,
-    input: &OrgUnitInput,
-) -> Result<FormView, AppError> {
+async fn unit_form(st: &SharedState, auth: &PageAuth, id: Option<i32>, input: &OrgUnitInput) -> Result<FormView, AppError> {
     let mut fields = vec![];
     if id.is_none() {
         fields.push(
@@ -157,34 +121,16 @@ async fn unit_form(
                 .options(parent_options(st, auth, input.parent_id, None).await?)
                 .hint("集团不选上级"),
         );
-        fields.push(
-            Field::new("select", "kind", "组织类型", "")
-                .required()
-                .options(kind_options(&input.kind)),
-        );
+        fields.push(Field::new("select", "kind", "组织类型", "").required().options(kind_options(&input.kind)));
     }
     fields.push(Field::new("text", "name", "名称", input.name.clone()).required());
-    fields
-        .push(Field::new("text", "code", "编码", input.code.clone()).hint("可选，用于报表和编号"));
-    fields.push(
-        Field::new(
-            "number",
-            "sort_order",
-            "排序",
-            input.sort_order.unwrap_or(0).to_string(),
-        )
-        .hint("同级内数字小的在前"),
-    );
+    fields.push(Field::new("text", "code", "编码", input.code.clone()).hint("可选，用于报表和编号"));
+    fields.push(Field::new("number", "sort_order", "排序", input.sort_order.unwrap_or(0).to_string()).hint("同级内数字小的在前"));
     let (title, action) = match id {
         Some(id) => ("编辑组织", format!("{BASE}/{id}/edit")),
         None => ("新增组织", format!("{BASE}/new")),
     };
-    Ok(FormView::new(
-        title,
-        action,
-        BASE,
-        vec![Section::new("基本信息", fields)],
-    ))
+    Ok(FormView::new(title, action, BASE, vec![Section::new("基本信息", fields)]))
 }
 
 fn input_of(f: &FormData) -> OrgUnitInput {
@@ -208,10 +154,7 @@ pub async fn new_form(
     axum::extract::Query(q): axum::extract::Query<NewQuery>,
 ) -> Result<Response, PageError> {
     auth.caller.require("org.create")?;
-    let mut input = OrgUnitInput {
-        parent_id: q.parent_id,
-        ..Default::default()
-    };
+    let mut input = OrgUnitInput { parent_id: q.parent_id, ..Default::default() };
     if let Some(p) = q.parent_id {
         let parent = unit::get(&st.db.conn, &auth.caller, p).await?;
         input.kind = match OrgUnitKind::from_code(&parent.kind) {
@@ -223,11 +166,7 @@ pub async fn new_form(
     Ok(form_page(&st, &auth, "system", form, StatusCode::OK).await)
 }
 
-pub async fn create(
-    State(st): State<SharedState>,
-    auth: PageAuth,
-    f: FormData,
-) -> Result<Response, PageError> {
+pub async fn create(State(st): State<SharedState>, auth: PageAuth, f: FormData) -> Result<Response, PageError> {
     let input = input_of(&f);
     match unit::create(&st.db, &auth.caller, &input).await {
         Ok(u) => Ok(redirect_with_flash(BASE, &format!("已新增“{}”", u.name))),
@@ -238,42 +177,20 @@ pub async fn create(
     }
 }
 
-pub async fn edit_form(
-    State(st): State<SharedState>,
-    auth: PageAuth,
-    Path(id): Path<i32>,
-) -> Result<Response, PageError> {
+pub async fn edit_form(State(st): State<SharedState>, auth: PageAuth, Path(id): Path<i32>) -> Result<Response, PageError> {
     auth.caller.require("org.edit")?;
     let u = unit::get(&st.db.conn, &auth.caller, id).await?;
-    let input = OrgUnitInput {
-        parent_id: u.parent_id,
-        kind: u.kind,
-        name: u.name,
-        code: u.code,
-        sort_order: Some(u.sort_order),
-    };
-    let form = unit_form(&st, &auth, Some(id), &input)
-        .await?
-        .version(u.version);
+    let input = OrgUnitInput { parent_id: u.parent_id, kind: u.kind, name: u.name, code: u.code, sort_order: Some(u.sort_order) };
+    let form = unit_form(&st, &auth, Some(id), &input).await?.version(u.version);
     Ok(form_page(&st, &auth, "system", form, StatusCode::OK).await)
 }
 
-pub async fn update(
-    State(st): State<SharedState>,
-    auth: PageAuth,
-    Path(id): Path<i32>,
-    f: FormData,
-) -> Result<Response, PageError> {
+pub async fn update(State(st): State<SharedState>, auth: PageAuth, Path(id): Path<i32>, f: FormData) -> Result<Response, PageError> {
     let input = input_of(&f);
     match unit::update(&st.db, &auth.caller, id, f.version(), &input).await {
         Ok(u) => Ok(redirect_with_flash(BASE, &format!("已保存“{}”", u.name))),
         Err(e) => {
-            let (form, status) = refused(
-                e,
-                unit_form(&st, &auth, Some(id), &input)
-                    .await?
-                    .version(f.version()),
-            )?;
+            let (form, status) = refused(e, unit_form(&st, &auth, Some(id), &input).await?.version(f.version()))?;
             Ok(form_page(&st, &auth, "system", form, status).await)
         }
     }
@@ -293,10 +210,7 @@ async fn move_view(
         BASE,
         vec![Section::new(
             "",
-            vec![Field::new("select", "parent_id", "新的上级组织", "")
-                .required()
-                .options(options)
-                .hint("下级组织、项目和用户随之移动")],
+            vec![Field::new("select", "parent_id", "新的上级组织", "").required().options(options).hint("下级组织、项目和用户随之移动")],
         )],
     )
     .version(version);
@@ -304,23 +218,14 @@ async fn move_view(
     Ok(form)
 }
 
-pub async fn move_form(
-    State(st): State<SharedState>,
-    auth: PageAuth,
-    Path(id): Path<i32>,
-) -> Result<Response, PageError> {
+pub async fn move_form(State(st): State<SharedState>, auth: PageAuth, Path(id): Path<i32>) -> Result<Response, PageError> {
     auth.caller.require("org.edit")?;
     let u = unit::get(&st.db.conn, &auth.caller, id).await?;
     let form = move_view(&st, &auth, &u, u.parent_id, u.version).await?;
     Ok(form_page(&st, &auth, "system", form, StatusCode::OK).await)
 }
 
-pub async fn move_submit(
-    State(st): State<SharedState>,
-    auth: PageAuth,
-    Path(id): Path<i32>,
-    f: FormData,
-) -> Result<Response, PageError> {
+pub async fn move_submit(State(st): State<SharedState>, auth: PageAuth, Path(id): Path<i32>, f: FormData) -> Result<Response, PageError> {
     let target = f.int("parent_id");
     let result = match target {
         Some(p) => unit::move_to(&st.db, &auth.caller, id, f.version(), p).await,
@@ -336,38 +241,17 @@ pub async fn move_submit(
     }
 }
 
-pub async fn enable(
-    State(st): State<SharedState>,
-    auth: PageAuth,
-    Path(id): Path<i32>,
-    f: FormData,
-) -> Result<Response, PageError> {
-    let r = unit::set_enabled(&st.db, &auth.caller, id, f.version(), true)
-        .await
-        .map(|u| format!("已启用“{}”", u.name));
+pub async fn enable(State(st): State<SharedState>, auth: PageAuth, Path(id): Path<i32>, f: FormData) -> Result<Response, PageError> {
+    let r = unit::set_enabled(&st.db, &auth.caller, id, f.version(), true).await.map(|u| format!("已启用“{}”", u.name));
     state_change(BASE, r)
 }
 
-pub async fn disable(
-    State(st): State<SharedState>,
-    auth: PageAuth,
-    Path(id): Path<i32>,
-    f: FormData,
-) -> Result<Response, PageError> {
-    let r = unit::set_enabled(&st.db, &auth.caller, id, f.version(), false)
-        .await
-        .map(|u| format!("已禁用“{}”", u.name));
+pub async fn disable(State(st): State<SharedState>, auth: PageAuth, Path(id): Path<i32>, f: FormData) -> Result<Response, PageError> {
+    let r = unit::set_enabled(&st.db, &auth.caller, id, f.version(), false).await.map(|u| format!("已禁用“{}”", u.name));
     state_change(BASE, r)
 }
 
-pub async fn delete(
-    State(st): State<SharedState>,
-    auth: PageAuth,
-    Path(id): Path<i32>,
-    f: FormData,
-) -> Result<Response, PageError> {
-    let r = unit::delete(&st.db, &auth.caller, id, f.version())
-        .await
-        .map(|_| "已删除".to_string());
+pub async fn delete(State(st): State<SharedState>, auth: PageAuth, Path(id): Path<i32>, f: FormData) -> Result<Response, PageError> {
+    let r = unit::delete(&st.db, &auth.caller, id, f.version()).await.map(|_| "已删除".to_string());
     state_change(BASE, r)
 }

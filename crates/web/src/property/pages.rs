@@ -18,9 +18,7 @@ use crate::{
     error::PageError,
     form::FormData,
     shell::{form_page, list_page, refused},
-    view::{
-        Cell, Field, FilterField, FormView, Link, ListView, Row, RowAction, Section, SelectOption,
-    },
+    view::{Cell, Field, FilterField, FormView, Link, ListView, Row, RowAction, Section, SelectOption},
     SharedState,
 };
 
@@ -33,10 +31,7 @@ pub struct ListQuery {
 }
 
 /// Management offices the caller sees, by id.
-async fn offices(
-    st: &SharedState,
-    caller: &app::Caller,
-) -> Result<BTreeMap<i32, String>, AppError> {
+async fn offices(st: &SharedState, caller: &app::Caller) -> Result<BTreeMap<i32, String>, AppError> {
     Ok(unit::tree(&st.db, caller)
         .await
         .unwrap_or_default()
@@ -46,15 +41,8 @@ async fn offices(
         .collect())
 }
 
-async fn build_list(
-    st: &SharedState,
-    auth: &PageAuth,
-    req: &PageRequest,
-    q: &ListQuery,
-) -> Result<ListView, AppError> {
-    let filter = ProjectFilter {
-        org_unit_id: q.org_unit_id.as_deref().and_then(|v| v.parse().ok()),
-    };
+async fn build_list(st: &SharedState, auth: &PageAuth, req: &PageRequest, q: &ListQuery) -> Result<ListView, AppError> {
+    let filter = ProjectFilter { org_unit_id: q.org_unit_id.as_deref().and_then(|v| v.parse().ok()) };
     let page = project::list(&st.db, &auth.caller, req, &filter).await?;
     let offices = offices(st, &auth.caller).await?;
     let mut l = ListView::new("项目", BASE, req, &[("org_unit_id", q.org_unit_id.clone())]);
@@ -63,10 +51,7 @@ async fn build_list(
         "org_unit_id",
         "管理处",
         q.org_unit_id.clone(),
-        offices
-            .iter()
-            .map(|(id, n)| (id.to_string(), n.clone()))
-            .collect(),
+        offices.iter().map(|(id, n)| (id.to_string(), n.clone())).collect(),
     ));
     if auth.caller.can("property.create") {
         l.toolbar.push(Link::new("新增项目", format!("{BASE}/new")));
@@ -86,17 +71,9 @@ async fn build_list(
             Cell::text(&p.name),
             Cell::text(offices.get(&p.org_unit_id).cloned().unwrap_or_default()),
             Cell::text(&p.address),
-            if p.enabled {
-                Cell::tag("在管", "green")
-            } else {
-                Cell::tag("已停用", "struck")
-            },
+            if p.enabled { Cell::tag("在管", "green") } else { Cell::tag("已停用", "struck") },
         ],
-        actions: if can_edit {
-            vec![RowAction::get("编辑", format!("{BASE}/{}/edit", p.id))]
-        } else {
-            vec![]
-        },
+        actions: if can_edit { vec![RowAction::get("编辑", format!("{BASE}/{}/edit", p.id))] } else { vec![] },
     });
     l.empty_hint = "暂无项目".into();
     Ok(l)
@@ -123,27 +100,15 @@ pub async fn export(
     Ok(list_page(&st, &auth, "property", l, true).await)
 }
 
-async fn form(
-    st: &SharedState,
-    auth: &PageAuth,
-    id: Option<i32>,
-    input: &ProjectInput,
-) -> Result<FormView, AppError> {
-    let options = offices(st, &auth.caller)
-        .await?
-        .into_iter()
-        .map(|(oid, n)| SelectOption::new(oid, n, Some(oid) == input.org_unit_id))
-        .collect();
+async fn form(st: &SharedState, auth: &PageAuth, id: Option<i32>, input: &ProjectInput) -> Result<FormView, AppError> {
+    let options =
+        offices(st, &auth.caller).await?.into_iter().map(|(oid, n)| SelectOption::new(oid, n, Some(oid) == input.org_unit_id)).collect();
     let sections = vec![Section::new(
         "基本信息",
         vec![
-            Field::new("text", "code", "项目编码", input.code.clone())
-                .required()
-                .hint("本公司内唯一，如 JLTX"),
+            Field::new("text", "code", "项目编码", input.code.clone()).required().hint("本公司内唯一，如 JLTX"),
             Field::new("text", "name", "项目名称", input.name.clone()).required(),
-            Field::new("select", "org_unit_id", "所属管理处", "")
-                .required()
-                .options(options),
+            Field::new("select", "org_unit_id", "所属管理处", "").required().options(options),
             Field::new("text", "address", "地址", input.address.clone()),
         ],
     )];
@@ -154,34 +119,19 @@ async fn form(
 }
 
 fn input_of(f: &FormData) -> ProjectInput {
-    ProjectInput {
-        org_unit_id: f.int("org_unit_id"),
-        code: f.get("code"),
-        name: f.get("name"),
-        address: f.get("address"),
-    }
+    ProjectInput { org_unit_id: f.int("org_unit_id"), code: f.get("code"), name: f.get("name"), address: f.get("address") }
 }
 
-pub async fn new_form(
-    State(st): State<SharedState>,
-    auth: PageAuth,
-) -> Result<Response, PageError> {
+pub async fn new_form(State(st): State<SharedState>, auth: PageAuth) -> Result<Response, PageError> {
     auth.caller.require("property.create")?;
     let view = form(&st, &auth, None, &ProjectInput::default()).await?;
     Ok(form_page(&st, &auth, "property", view, StatusCode::OK).await)
 }
 
-pub async fn create(
-    State(st): State<SharedState>,
-    auth: PageAuth,
-    f: FormData,
-) -> Result<Response, PageError> {
+pub async fn create(State(st): State<SharedState>, auth: PageAuth, f: FormData) -> Result<Response, PageError> {
     let input = input_of(&f);
     match project::create(&st.db, &auth.caller, &input).await {
-        Ok(p) => Ok(redirect_with_flash(
-            BASE,
-            &format!("已新增项目“{}”", p.name),
-        )),
+        Ok(p) => Ok(redirect_with_flash(BASE, &format!("已新增项目“{}”", p.name))),
         Err(e) => {
             let (view, status) = refused(e, form(&st, &auth, None, &input).await?)?;
             Ok(form_page(&st, &auth, "property", view, status).await)
@@ -189,42 +139,20 @@ pub async fn create(
     }
 }
 
-pub async fn edit_form(
-    State(st): State<SharedState>,
-    auth: PageAuth,
-    Path(id): Path<i32>,
-) -> Result<Response, PageError> {
+pub async fn edit_form(State(st): State<SharedState>, auth: PageAuth, Path(id): Path<i32>) -> Result<Response, PageError> {
     auth.caller.require("property.edit")?;
     let p = project::get(&st.db.conn, &auth.caller, id).await?;
-    let input = ProjectInput {
-        org_unit_id: Some(p.org_unit_id),
-        code: p.code.clone(),
-        name: p.name.clone(),
-        address: p.address.clone(),
-    };
+    let input = ProjectInput { org_unit_id: Some(p.org_unit_id), code: p.code.clone(), name: p.name.clone(), address: p.address.clone() };
     let view = form(&st, &auth, Some(id), &input).await?.version(p.version);
     Ok(form_page(&st, &auth, "property", view, StatusCode::OK).await)
 }
 
-pub async fn update(
-    State(st): State<SharedState>,
-    auth: PageAuth,
-    Path(id): Path<i32>,
-    f: FormData,
-) -> Result<Response, PageError> {
+pub async fn update(State(st): State<SharedState>, auth: PageAuth, Path(id): Path<i32>, f: FormData) -> Result<Response, PageError> {
     let input = input_of(&f);
     match project::update(&st.db, &auth.caller, id, f.version(), &input).await {
-        Ok(p) => Ok(redirect_with_flash(
-            BASE,
-            &format!("已保存项目“{}”", p.name),
-        )),
+        Ok(p) => Ok(redirect_with_flash(BASE, &format!("已保存项目“{}”", p.name))),
         Err(e) => {
-            let (view, status) = refused(
-                e,
-                form(&st, &auth, Some(id), &input)
-                    .await?
-                    .version(f.version()),
-            )?;
+            let (view, status) = refused(e, form(&st, &auth, Some(id), &input).await?.version(f.version()))?;
             Ok(form_page(&st, &auth, "property", view, status).await)
         }
     }

@@ -20,9 +20,7 @@ use crate::{
 };
 
 pub fn routes() -> Router<SharedState> {
-    Router::new()
-        .route("/", get(workbench))
-        .route("/api/v1/workbench", get(workbench_api))
+    Router::new().route("/", get(workbench)).route("/api/v1/workbench", get(workbench_api))
 }
 
 /// A to-do of the caller. Modules that create work (orders, tasks,
@@ -60,32 +58,11 @@ async fn gather(st: &SharedState, c: &app::Caller) -> Result<WorkbenchBody, app:
         href: "/property/projects",
     }];
     if c.can("user.view") {
-        let one = PageRequest {
-            per_page: Some(1),
-            ..Default::default()
-        };
-        let total = user::list(
-            &st.db,
-            c,
-            &one,
-            &UserFilter {
-                enabled: Some("1".into()),
-                ..Default::default()
-            },
-        )
-        .await?
-        .total;
-        stats.push(Stat {
-            label: "在用账号",
-            value: total,
-            href: "/system/users",
-        });
+        let one = PageRequest { per_page: Some(1), ..Default::default() };
+        let total = user::list(&st.db, c, &one, &UserFilter { enabled: Some("1".into()), ..Default::default() }).await?.total;
+        stats.push(Stat { label: "在用账号", value: total, href: "/system/users" });
     }
-    Ok(WorkbenchBody {
-        announcements,
-        todos: vec![],
-        stats,
-    })
+    Ok(WorkbenchBody { announcements, todos: vec![], stats })
 }
 
 struct AnnouncementRow {
@@ -104,10 +81,7 @@ struct WorkbenchPage {
     stats: Vec<(String, String, &'static str)>,
 }
 
-pub async fn workbench(
-    State(st): State<SharedState>,
-    auth: PageAuth,
-) -> Result<Response, PageError> {
+pub async fn workbench(State(st): State<SharedState>, auth: PageAuth) -> Result<Response, PageError> {
     let body = gather(&st, &auth.caller).await?;
     let page = WorkbenchPage {
         shell: shell(&st, &auth, "report", "我的工作台").await,
@@ -115,27 +89,16 @@ pub async fn workbench(
         announcements: body
             .announcements
             .into_iter()
-            .map(|a| AnnouncementRow {
-                id: a.id,
-                title: a.title,
-                at: local_time(st.tz, a.publish_from),
-            })
+            .map(|a| AnnouncementRow { id: a.id, title: a.title, at: local_time(st.tz, a.publish_from) })
             .collect(),
         todos: body.todos,
-        stats: body
-            .stats
-            .into_iter()
-            .map(|s| (s.label.to_string(), thousands(s.value), s.href))
-            .collect(),
+        stats: body.stats.into_iter().map(|s| (s.label.to_string(), thousands(s.value), s.href)).collect(),
     };
     Ok(render(&page, auth.flash.is_some()))
 }
 
 /// The workbench as JSON: announcements, to-dos and counts.
 #[utoipa::path(get, path = "/api/v1/workbench", tag = "工作台", responses((status = 200, body = WorkbenchBody)))]
-pub async fn workbench_api(
-    State(st): State<SharedState>,
-    ApiAuth(c): ApiAuth,
-) -> ApiResult<WorkbenchBody> {
+pub async fn workbench_api(State(st): State<SharedState>, ApiAuth(c): ApiAuth) -> ApiResult<WorkbenchBody> {
     Ok(Json(gather(&st, &c).await?))
 }

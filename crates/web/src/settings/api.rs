@@ -28,10 +28,7 @@ pub fn routes() -> Router<SharedState> {
         .route("/api/v1/numbering-rules/{id}", put(update_rule))
         .route("/api/v1/calendar", get(get_calendar).put(update_calendar))
         .route("/api/v1/holidays", get(list_holidays).post(add_holiday))
-        .route(
-            "/api/v1/holidays/{id}",
-            axum::routing::delete(delete_holiday),
-        )
+        .route("/api/v1/holidays/{id}", axum::routing::delete(delete_holiday))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -51,15 +48,7 @@ pub struct DictionaryTypeBody {
 
 #[utoipa::path(get, path = "/api/v1/dictionary-types", tag = "辅助资料与参数", responses((status = 200, body = [DictionaryTypeBody])))]
 pub async fn dictionary_types(_auth: ApiAuth) -> Json<Vec<DictionaryTypeBody>> {
-    Json(
-        domain::settings::DICTIONARIES
-            .iter()
-            .map(|d| DictionaryTypeBody {
-                code: d.code,
-                label: d.label,
-            })
-            .collect(),
-    )
+    Json(domain::settings::DICTIONARIES.iter().map(|d| DictionaryTypeBody { code: d.code, label: d.label }).collect())
 }
 
 #[utoipa::path(get, path = "/api/v1/dictionaries", tag = "辅助资料与参数", params(CompanyQuery), responses((status = 200, body = Object)))]
@@ -69,12 +58,8 @@ pub async fn list_items(
     Query(q): Query<CompanyQuery>,
 ) -> ApiResult<ListBody<dict_item::Model>> {
     let company = settings::company_for(&c, q.company)?;
-    let items =
-        settings::list_items(&st.db, &c, company, q.dict_type.as_deref().unwrap_or("")).await?;
-    Ok(Json(ListBody {
-        total: items.len() as u64,
-        items,
-    }))
+    let items = settings::list_items(&st.db, &c, company, q.dict_type.as_deref().unwrap_or("")).await?;
+    Ok(Json(ListBody { total: items.len() as u64, items }))
 }
 
 #[utoipa::path(post, path = "/api/v1/dictionaries", tag = "辅助资料与参数", params(CompanyQuery), request_body = DictItemInput, responses((status = 200, body = Object), (status = 422)))]
@@ -95,9 +80,7 @@ pub async fn update_item(
     Path(id): Path<i32>,
     Json(b): Json<Versioned<DictItemInput>>,
 ) -> ApiResult<dict_item::Model> {
-    Ok(Json(
-        settings::update_item(&st.db, &c, id, b.version, &b.data).await?,
-    ))
+    Ok(Json(settings::update_item(&st.db, &c, id, b.version, &b.data).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/numbering-rules", tag = "辅助资料与参数", params(CompanyQuery), responses((status = 200, body = Object)))]
@@ -108,10 +91,7 @@ pub async fn list_rules(
 ) -> ApiResult<ListBody<numbering_rule::Model>> {
     let company = settings::company_for(&c, q.company)?;
     let items = settings::list_rules(&st.db, &c, company).await?;
-    Ok(Json(ListBody {
-        total: items.len() as u64,
-        items,
-    }))
+    Ok(Json(ListBody { total: items.len() as u64, items }))
 }
 
 #[utoipa::path(put, path = "/api/v1/numbering-rules/{id}", tag = "辅助资料与参数", request_body = RuleInput, responses((status = 200, body = Object), (status = 404), (status = 409), (status = 422)))]
@@ -121,9 +101,7 @@ pub async fn update_rule(
     Path(id): Path<i32>,
     Json(b): Json<Versioned<RuleInput>>,
 ) -> ApiResult<numbering_rule::Model> {
-    Ok(Json(
-        settings::update_rule(&st.db, &c, id, b.version, &b.data).await?,
-    ))
+    Ok(Json(settings::update_rule(&st.db, &c, id, b.version, &b.data).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/calendar", tag = "辅助资料与参数", params(CompanyQuery), responses((status = 200, body = Object)))]
@@ -144,9 +122,7 @@ pub async fn update_calendar(
     Json(b): Json<Versioned<CalendarInput>>,
 ) -> ApiResult<work_calendar::Model> {
     let company = settings::company_for(&c, q.company)?;
-    Ok(Json(
-        settings::update_calendar(&st.db, &c, company, b.version, &b.data).await?,
-    ))
+    Ok(Json(settings::update_calendar(&st.db, &c, company, b.version, &b.data).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/holidays", tag = "辅助资料与参数", params(CompanyQuery), responses((status = 200, body = Object)))]
@@ -157,10 +133,7 @@ pub async fn list_holidays(
 ) -> ApiResult<ListBody<holiday::Model>> {
     let company = settings::company_for(&c, q.company)?;
     let items = settings::list_holidays(&st.db, &c, company).await?;
-    Ok(Json(ListBody {
-        total: items.len() as u64,
-        items,
-    }))
+    Ok(Json(ListBody { total: items.len() as u64, items }))
 }
 
 #[utoipa::path(post, path = "/api/v1/holidays", tag = "辅助资料与参数", params(CompanyQuery), request_body = HolidayInput, responses((status = 200, body = Object), (status = 422)))]
@@ -175,11 +148,7 @@ pub async fn add_holiday(
 }
 
 #[utoipa::path(delete, path = "/api/v1/holidays/{id}", tag = "辅助资料与参数", responses((status = 204), (status = 404)))]
-pub async fn delete_holiday(
-    State(st): State<SharedState>,
-    ApiAuth(c): ApiAuth,
-    Path(id): Path<i32>,
-) -> Result<StatusCode, ApiError> {
+pub async fn delete_holiday(State(st): State<SharedState>, ApiAuth(c): ApiAuth, Path(id): Path<i32>) -> Result<StatusCode, ApiError> {
     settings::delete_holiday(&st.db, &c, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -28,19 +28,11 @@ fn unique() -> String {
 }
 
 async fn fresh_database() -> (String, Option<TempDir>) {
-    match std::env::var("TEST_DATABASE_URL")
-        .ok()
-        .filter(|s| !s.is_empty())
-    {
+    match std::env::var("TEST_DATABASE_URL").ok().filter(|s| !s.is_empty()) {
         Some(url) => {
-            let admin = Database::connect(&url)
-                .await
-                .expect("connect to TEST_DATABASE_URL");
+            let admin = Database::connect(&url).await.expect("connect to TEST_DATABASE_URL");
             let name = format!("gj_t_{}", unique());
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await
-                .expect("create test database");
+            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
             admin.close().await.ok();
             let base = url.rsplit_once('/').expect("database url with a name").0;
             (format!("{base}/{name}"), None)
@@ -48,10 +40,7 @@ async fn fresh_database() -> (String, Option<TempDir>) {
         None => {
             let dir = std::env::temp_dir().join(format!("guanjia-test-{}", unique()));
             std::fs::create_dir_all(&dir).unwrap();
-            (
-                format!("sqlite://{}?mode=rwc", dir.join("t.db").display()),
-                Some(TempDir(dir)),
-            )
+            (format!("sqlite://{}?mode=rwc", dir.join("t.db").display()), Some(TempDir(dir)))
         }
     }
 }
@@ -62,26 +51,13 @@ impl TestApp {
         let (url, dir) = fresh_database().await;
         let db = app::Db::connect(&url).await.expect("connect");
         db.migrate().await.expect("migrate");
-        let state = web::AppState {
-            db: db.clone(),
-            tz: chrono_tz::Asia::Shanghai,
-            secure_cookies: false,
-        };
+        let state = web::AppState { db: db.clone(), tz: chrono_tz::Asia::Shanghai, secure_cookies: false };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move {
-            axum::serve(
-                listener,
-                web::router(state).into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await
-            .unwrap();
+            axum::serve(listener, web::router(state).into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
         });
-        Self {
-            base: format!("http://{addr}"),
-            db,
-            _dir: dir,
-        }
+        Self { base: format!("http://{addr}"), db, _dir: dir }
     }
 
     /// A server over the demo company (two companies, offices, roles, users).
@@ -105,17 +81,9 @@ impl TestApp {
             .send()
             .await
             .unwrap();
-        assert_eq!(
-            r.status(),
-            StatusCode::OK,
-            "login {username}: {}",
-            r.text().await.unwrap_or_default()
-        );
+        assert_eq!(r.status(), StatusCode::OK, "login {username}: {}", r.text().await.unwrap_or_default());
         let body: Value = r.json().await.unwrap();
-        Session {
-            csrf: body["csrf_token"].as_str().unwrap().to_string(),
-            ..s
-        }
+        Session { csrf: body["csrf_token"].as_str().unwrap().to_string(), ..s }
     }
 }
 
@@ -128,23 +96,12 @@ pub struct Session {
 
 impl Session {
     pub fn new(base: &str) -> Self {
-        let client = Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        Self {
-            client,
-            base: base.into(),
-            csrf: String::new(),
-        }
+        let client = Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        Self { client, base: base.into(), csrf: String::new() }
     }
 
     pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Response {
-        let mut req = self
-            .client
-            .request(method, format!("{}{path}", self.base))
-            .header("X-CSRF-Token", &self.csrf);
+        let mut req = self.client.request(method, format!("{}{path}", self.base)).header("X-CSRF-Token", &self.csrf);
         if let Some(b) = body {
             req = req.json(&b);
         }
@@ -173,12 +130,7 @@ impl Session {
 
     /// Fetches an HTML page.
     pub async fn page(&self, path: &str) -> (StatusCode, String) {
-        let r = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap();
+        let r = self.client.get(format!("{}{path}", self.base)).send().await.unwrap();
         (r.status(), r.text().await.unwrap())
     }
 
@@ -186,25 +138,14 @@ impl Session {
     pub async fn form(&self, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
         let mut all: Vec<(&str, &str)> = vec![("_csrf", &self.csrf)];
         all.extend_from_slice(fields);
-        let r = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .form(&all)
-            .send()
-            .await
-            .unwrap();
+        let r = self.client.post(format!("{}{path}", self.base)).form(&all).send().await.unwrap();
         (r.status(), r.text().await.unwrap())
     }
 }
 
 /// Finds the id of an item by a field value in a list answer.
 pub fn id_where(list: &Value, field: &str, value: &str) -> i64 {
-    list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i[field] == value)
-        .unwrap_or_else(|| panic!("no {field}={value} in {list}"))["id"]
+    list["items"].as_array().unwrap().iter().find(|i| i[field] == value).unwrap_or_else(|| panic!("no {field}={value} in {list}"))["id"]
         .as_i64()
         .unwrap()
 }

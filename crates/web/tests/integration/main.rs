@@ -7,6 +7,7 @@ mod harness;
 mod audit;
 mod auth;
 mod locking;
+mod ops;
 mod org;
 mod scope;
 mod settings;

@@ -10,16 +10,10 @@ use crate::harness::{id_where, Session, TestApp};
 /// Creates, as the superuser, a role with every permission in `company` and
 /// a user holding it with access to all the company's projects.
 async fn all_powerful_user(admin: &Session, company: i64, office: i64, username: &str) {
-    let perms: Vec<String> = admin
-        .get("/api/v1/permissions")
-        .await
-        .1
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["code"].as_str().unwrap().to_string())
-        .collect();
-    let (status, role) = admin.post("/api/v1/roles", json!({"org_unit_id": company, "name": format!("全部权限-{username}"), "permissions": perms})).await;
+    let perms: Vec<String> =
+        admin.get("/api/v1/permissions").await.1.as_array().unwrap().iter().map(|p| p["code"].as_str().unwrap().to_string()).collect();
+    let (status, role) =
+        admin.post("/api/v1/roles", json!({"org_unit_id": company, "name": format!("全部权限-{username}"), "permissions": perms})).await;
     assert_eq!(status, StatusCode::OK, "{role}");
     let (status, user) = admin
         .post("/api/v1/users", json!({"username": username, "display_name": username, "org_unit_id": office, "password": "start1234", "role_ids": [role["id"]], "all_projects": true}))
@@ -29,7 +23,9 @@ async fn all_powerful_user(admin: &Session, company: i64, office: i64, username:
 
 async fn logged_in_after_first_change(app: &TestApp, username: &str) -> Session {
     let s = app.login_with(username, "start1234").await;
-    let (status, _) = s.post("/api/v1/me/password", json!({"old_password": "start1234", "new_password": "ready12345", "confirm_password": "ready12345"})).await;
+    let (status, _) = s
+        .post("/api/v1/me/password", json!({"old_password": "start1234", "new_password": "ready12345", "confirm_password": "ready12345"}))
+        .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     app.login_with(username, "ready12345").await
 }
@@ -84,22 +80,13 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
     let b = logged_in_after_first_change(&app, "gz_all").await;
 
     // Company B's own records, including an announcement and an audit row.
-    let (_, ann) = b
-        .post(
-            "/api/v1/announcements",
-            json!({"title": "广州停水通知", "body": "明日停水", "target_unit_ids": [gz]}),
-        )
-        .await;
+    let (_, ann) = b.post("/api/v1/announcements", json!({"title": "广州停水通知", "body": "明日停水", "target_unit_ids": [gz]})).await;
     let (_, users) = b.get("/api/v1/users").await;
     let (_, roles) = b.get("/api/v1/roles").await;
     let (_, projects) = b.get("/api/v1/projects").await;
     let (_, audit) = b.get("/api/v1/audit-logs?entity=announcement").await;
-    let (_, dicts) = b
-        .get(&format!("/api/v1/dictionaries?company={gz}&type=channel"))
-        .await;
-    let (_, rules) = b
-        .get(&format!("/api/v1/numbering-rules?company={gz}"))
-        .await;
+    let (_, dicts) = b.get(&format!("/api/v1/dictionaries?company={gz}&type=channel")).await;
+    let (_, rules) = b.get(&format!("/api/v1/numbering-rules?company={gz}")).await;
     let (_, holidays) = b.get(&format!("/api/v1/holidays?company={gz}")).await;
     let r = Records {
         company: gz,
@@ -136,121 +123,37 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
 
     let v = json!({"version": 1});
     let writes: Vec<(Method, String, Value)> = vec![
-        (
-            Method::PUT,
-            format!("/api/v1/org-units/{}", r.office),
-            json!({"version": 1, "name": "改名"}),
-        ),
-        (
-            Method::DELETE,
-            format!("/api/v1/org-units/{}", r.office),
-            v.clone(),
-        ),
-        (
-            Method::POST,
-            format!("/api/v1/org-units/{}/move", r.office),
-            json!({"version": 1, "parent_id": sz}),
-        ),
-        (
-            Method::POST,
-            format!("/api/v1/org-units/{}/disable", r.office),
-            v.clone(),
-        ),
-        (
-            Method::POST,
-            format!("/api/v1/org-units/{}/enable", r.office),
-            v.clone(),
-        ),
-        (
-            Method::PUT,
-            format!("/api/v1/users/{}", r.user),
-            json!({"version": 1, "display_name": "改名", "org_unit_id": junlin}),
-        ),
-        (
-            Method::POST,
-            format!("/api/v1/users/{}/reset-password", r.user),
-            json!({"version": 1, "password": "hacked123"}),
-        ),
-        (
-            Method::POST,
-            format!("/api/v1/users/{}/unlock", r.user),
-            v.clone(),
-        ),
-        (
-            Method::POST,
-            format!("/api/v1/users/{}/disable", r.user),
-            v.clone(),
-        ),
-        (
-            Method::POST,
-            format!("/api/v1/users/{}/enable", r.user),
-            v.clone(),
-        ),
-        (
-            Method::PUT,
-            format!("/api/v1/roles/{}", r.role),
-            json!({"version": 1, "name": "改名", "org_unit_id": sz}),
-        ),
-        (
-            Method::POST,
-            format!("/api/v1/roles/{}/disable", r.role),
-            v.clone(),
-        ),
-        (
-            Method::POST,
-            format!("/api/v1/roles/{}/enable", r.role),
-            v.clone(),
-        ),
-        (
-            Method::PUT,
-            format!("/api/v1/projects/{}", r.project),
-            json!({"version": 1, "name": "改名", "code": "X", "org_unit_id": junlin}),
-        ),
+        (Method::PUT, format!("/api/v1/org-units/{}", r.office), json!({"version": 1, "name": "改名"})),
+        (Method::DELETE, format!("/api/v1/org-units/{}", r.office), v.clone()),
+        (Method::POST, format!("/api/v1/org-units/{}/move", r.office), json!({"version": 1, "parent_id": sz})),
+        (Method::POST, format!("/api/v1/org-units/{}/disable", r.office), v.clone()),
+        (Method::POST, format!("/api/v1/org-units/{}/enable", r.office), v.clone()),
+        (Method::PUT, format!("/api/v1/users/{}", r.user), json!({"version": 1, "display_name": "改名", "org_unit_id": junlin})),
+        (Method::POST, format!("/api/v1/users/{}/reset-password", r.user), json!({"version": 1, "password": "hacked123"})),
+        (Method::POST, format!("/api/v1/users/{}/unlock", r.user), v.clone()),
+        (Method::POST, format!("/api/v1/users/{}/disable", r.user), v.clone()),
+        (Method::POST, format!("/api/v1/users/{}/enable", r.user), v.clone()),
+        (Method::PUT, format!("/api/v1/roles/{}", r.role), json!({"version": 1, "name": "改名", "org_unit_id": sz})),
+        (Method::POST, format!("/api/v1/roles/{}/disable", r.role), v.clone()),
+        (Method::POST, format!("/api/v1/roles/{}/enable", r.role), v.clone()),
+        (Method::PUT, format!("/api/v1/projects/{}", r.project), json!({"version": 1, "name": "改名", "code": "X", "org_unit_id": junlin})),
         (
             Method::PUT,
             format!("/api/v1/announcements/{}", r.announcement),
             json!({"version": 1, "title": "改", "body": "改", "target_unit_ids": [sz]}),
         ),
-        (
-            Method::POST,
-            format!("/api/v1/announcements/{}/publish", r.announcement),
-            v.clone(),
-        ),
-        (
-            Method::POST,
-            format!("/api/v1/announcements/{}/withdraw", r.announcement),
-            v.clone(),
-        ),
-        (
-            Method::POST,
-            format!("/api/v1/dictionaries?company={}", r.company),
-            json!({"dict_type": "channel", "label": "入侵"}),
-        ),
-        (
-            Method::PUT,
-            format!("/api/v1/dictionaries/{}", r.dict_item),
-            json!({"version": 1, "label": "改名"}),
-        ),
-        (
-            Method::PUT,
-            format!("/api/v1/numbering-rules/{}", r.rule),
-            json!({"version": 1, "prefix": "XX", "reset": "daily", "width": 4}),
-        ),
+        (Method::POST, format!("/api/v1/announcements/{}/publish", r.announcement), v.clone()),
+        (Method::POST, format!("/api/v1/announcements/{}/withdraw", r.announcement), v.clone()),
+        (Method::POST, format!("/api/v1/dictionaries?company={}", r.company), json!({"dict_type": "channel", "label": "入侵"})),
+        (Method::PUT, format!("/api/v1/dictionaries/{}", r.dict_item), json!({"version": 1, "label": "改名"})),
+        (Method::PUT, format!("/api/v1/numbering-rules/{}", r.rule), json!({"version": 1, "prefix": "XX", "reset": "daily", "width": 4})),
         (
             Method::PUT,
             format!("/api/v1/calendar?company={}", r.company),
             json!({"version": 1, "work_days": ["1"], "work_start": "08:00", "work_end": "09:00"}),
         ),
-        (
-            Method::POST,
-            format!("/api/v1/holidays?company={}", r.company),
-            json!({"day": "2026-12-25", "kind": "holiday", "name": "入侵"}),
-        ),
-        (
-            Method::DELETE,
-            format!("/api/v1/holidays/{}", r.holiday),
-            json!({}),
-        ),
+        (Method::POST, format!("/api/v1/holidays?company={}", r.company), json!({"day": "2026-12-25", "kind": "holiday", "name": "入侵"})),
+        (Method::DELETE, format!("/api/v1/holidays/{}", r.holiday), json!({})),
     ];
     for (method, path, body) in &writes {
         let (status, answer) = a.send(method.clone(), path, body.clone()).await;
@@ -278,69 +181,21 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
         assert_eq!(status, StatusCode::NOT_FOUND, "page {path}");
     }
     let page_writes = [
-        (
-            format!("/system/org/{}/edit", r.office),
-            vec![("name", "改名"), ("version", "1")],
-        ),
-        (
-            format!("/system/org/{}/delete", r.office),
-            vec![("version", "1")],
-        ),
-        (
-            format!("/system/org/{}/disable", r.office),
-            vec![("version", "1")],
-        ),
-        (
-            format!("/system/users/{}/edit", r.user),
-            vec![("display_name", "改名"), ("version", "1")],
-        ),
-        (
-            format!("/system/users/{}/password", r.user),
-            vec![("password", "hacked123"), ("version", "1")],
-        ),
-        (
-            format!("/system/users/{}/disable", r.user),
-            vec![("version", "1")],
-        ),
-        (
-            format!("/system/roles/{}/edit", r.role),
-            vec![("name", "改名"), ("version", "1")],
-        ),
-        (
-            format!("/system/roles/{}/disable", r.role),
-            vec![("version", "1")],
-        ),
-        (
-            format!("/property/projects/{}/edit", r.project),
-            vec![("name", "改名"), ("version", "1")],
-        ),
-        (
-            format!("/system/announcements/{}/edit", r.announcement),
-            vec![("title", "改"), ("version", "1")],
-        ),
-        (
-            format!("/system/announcements/{}/publish", r.announcement),
-            vec![("version", "1")],
-        ),
-        (
-            format!("/system/dictionaries/{}/edit", r.dict_item),
-            vec![("label", "改名"), ("version", "1")],
-        ),
-        (
-            format!("/system/numbering/{}/edit", r.rule),
-            vec![("prefix", "XX"), ("version", "1")],
-        ),
-        (
-            format!("/system/calendar?company={}", r.company),
-            vec![("work_start", "08:00"), ("version", "1")],
-        ),
-        (
-            format!(
-                "/system/calendar/holidays/{}/delete?company={}",
-                r.holiday, r.company
-            ),
-            vec![],
-        ),
+        (format!("/system/org/{}/edit", r.office), vec![("name", "改名"), ("version", "1")]),
+        (format!("/system/org/{}/delete", r.office), vec![("version", "1")]),
+        (format!("/system/org/{}/disable", r.office), vec![("version", "1")]),
+        (format!("/system/users/{}/edit", r.user), vec![("display_name", "改名"), ("version", "1")]),
+        (format!("/system/users/{}/password", r.user), vec![("password", "hacked123"), ("version", "1")]),
+        (format!("/system/users/{}/disable", r.user), vec![("version", "1")]),
+        (format!("/system/roles/{}/edit", r.role), vec![("name", "改名"), ("version", "1")]),
+        (format!("/system/roles/{}/disable", r.role), vec![("version", "1")]),
+        (format!("/property/projects/{}/edit", r.project), vec![("name", "改名"), ("version", "1")]),
+        (format!("/system/announcements/{}/edit", r.announcement), vec![("title", "改"), ("version", "1")]),
+        (format!("/system/announcements/{}/publish", r.announcement), vec![("version", "1")]),
+        (format!("/system/dictionaries/{}/edit", r.dict_item), vec![("label", "改名"), ("version", "1")]),
+        (format!("/system/numbering/{}/edit", r.rule), vec![("prefix", "XX"), ("version", "1")]),
+        (format!("/system/calendar?company={}", r.company), vec![("work_start", "08:00"), ("version", "1")]),
+        (format!("/system/calendar/holidays/{}/delete?company={}", r.holiday, r.company), vec![]),
     ];
     for (path, fields) in &page_writes {
         let (status, _) = a.form(path, fields).await;
@@ -348,28 +203,14 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
     }
 
     // Referencing B's records from A's own writes is refused too.
-    let (status, _) = a.post("/api/v1/users", json!({"username": "spy", "display_name": "间谍", "org_unit_id": yunshan, "password": "spy12345"})).await;
+    let (status, _) =
+        a.post("/api/v1/users", json!({"username": "spy", "display_name": "间谍", "org_unit_id": yunshan, "password": "spy12345"})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let (status, _) = a
-        .post(
-            "/api/v1/roles",
-            json!({"name": "间谍角色", "org_unit_id": gz}),
-        )
-        .await;
+    let (status, _) = a.post("/api/v1/roles", json!({"name": "间谍角色", "org_unit_id": gz})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let (status, _) = a
-        .post(
-            "/api/v1/projects",
-            json!({"name": "间谍项目", "code": "SPY", "org_unit_id": yunshan}),
-        )
-        .await;
+    let (status, _) = a.post("/api/v1/projects", json!({"name": "间谍项目", "code": "SPY", "org_unit_id": yunshan})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let (status, _) = a
-        .post(
-            "/api/v1/announcements",
-            json!({"title": "间谍", "body": "x", "target_unit_ids": [gz]}),
-        )
-        .await;
+    let (status, _) = a.post("/api/v1/announcements", json!({"title": "间谍", "body": "x", "target_unit_ids": [gz]})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // Lists never show B's rows.
@@ -383,18 +224,11 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
     ] {
         let (status, body) = a.get(path).await;
         assert_eq!(status, StatusCode::OK);
-        assert!(
-            !body.to_string().contains(foreign),
-            "{path} leaks {foreign}"
-        );
+        assert!(!body.to_string().contains(foreign), "{path} leaks {foreign}");
     }
 
     assert_eq!(snapshot(&b, &r).await, before, "B's records are unchanged");
-    assert_eq!(
-        b.get("/api/v1/audit-logs?per_page=1").await.1["total"],
-        audit_before,
-        "no audit rows were written in B"
-    );
+    assert_eq!(b.get("/api/v1/audit-logs?per_page=1").await.1["total"], audit_before, "no audit rows were written in B");
 }
 
 #[tokio::test]
@@ -405,14 +239,8 @@ async fn an_explicit_project_list_limits_projects_within_the_company() {
     let cuihu = id_where(&projects, "code", "CHSZ");
     let junlin = id_where(&projects, "code", "JLTX");
     let agent = app.login("agent").await;
-    assert_eq!(
-        agent.get(&format!("/api/v1/projects/{cuihu}")).await.0,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        agent.get(&format!("/api/v1/projects/{junlin}")).await.0,
-        StatusCode::OK
-    );
+    assert_eq!(agent.get(&format!("/api/v1/projects/{cuihu}")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(agent.get(&format!("/api/v1/projects/{junlin}")).await.0, StatusCode::OK);
     let (_, mine) = agent.get("/api/v1/projects").await;
     assert_eq!(mine["total"], 2);
     let (_, me) = agent.get("/api/v1/me").await;
@@ -424,21 +252,9 @@ async fn permissions_are_enforced_on_the_server() {
     let app = TestApp::demo().await;
     let engineer = app.login("engineer").await;
     assert_eq!(engineer.get("/api/v1/users").await.0, StatusCode::FORBIDDEN);
-    assert_eq!(
-        engineer.post("/api/v1/roles", json!({"name": "x"})).await.0,
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(
-        engineer.page("/system/users").await.0,
-        StatusCode::FORBIDDEN
-    );
+    assert_eq!(engineer.post("/api/v1/roles", json!({"name": "x"})).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(engineer.page("/system/users").await.0, StatusCode::FORBIDDEN);
     let (_, html) = engineer.page("/").await;
-    assert!(
-        !html.contains("href=\"/system/users\""),
-        "menus hide what the role cannot open"
-    );
-    assert!(
-        !html.contains(">系统<"),
-        "the system module is hidden from engineers"
-    );
+    assert!(!html.contains("href=\"/system/users\""), "menus hide what the role cannot open");
+    assert!(!html.contains(">系统<"), "the system module is hidden from engineers");
 }
