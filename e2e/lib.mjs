@@ -87,14 +87,39 @@ export async function open(context, path = '/') {
 
 /**
  * Save a full-page PNG of `page` as SCREENSHOT_DIR/<name>(.png). Returns the file path.
- * The page is scrolled to the top first: a full-page capture of a scrolled page
- * paints the sticky top bar, side nav and form footer in the middle of it.
+ *
+ * A plain full-page capture of a page taller than the window paints the sticky
+ * parts (top bar, side nav, form footer) where they sit in the window, i.e. in
+ * the middle of the image. So a tall page is shot in a window as tall as the
+ * page, scrolled to the top, and the window is restored afterwards. Running CSS
+ * animations (dialog zoom, toast drop) are let finish first.
  */
 export async function shot(page, name) {
   mkdirSync(screenshotDir, { recursive: true });
   const file = join(screenshotDir, name.endsWith('.png') ? name : `${name}.png`);
-  await page.evaluate(() => window.scrollTo(0, 0)).catch(() => {});
-  await page.screenshot({ path: file, fullPage: true });
+  await page
+    .evaluate(() =>
+      Promise.race([
+        Promise.all(document.getAnimations().map((a) => a.finished.catch(() => {}))),
+        new Promise((r) => setTimeout(r, 1000)),
+      ]),
+    )
+    .catch(() => {});
+  const viewport = page.viewportSize();
+  const height = await page
+    .evaluate(() => Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0))
+    .catch(() => 0);
+  if (viewport && height > viewport.height) {
+    await page.setViewportSize({ width: viewport.width, height: Math.min(height, 16_000) });
+    try {
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: file, fullPage: true });
+    } finally {
+      await page.setViewportSize(viewport);
+    }
+  } else {
+    await page.screenshot({ path: file, fullPage: true });
+  }
   return file;
 }
 

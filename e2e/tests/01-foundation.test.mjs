@@ -54,6 +54,21 @@ after(async () => {
   await context?.close();
 });
 
+/**
+ * A check of a known product bug (see the comment at the call): reported as
+ * TODO by node:test, so it does not fail the run while the bug is open; once
+ * the bug is fixed it passes, and `knownBug` should become `step`.
+ */
+function knownBug(name, fn) {
+  test(name, { timeout: 60_000, todo: 'known product bug' }, async (t) => {
+    if (broken) {
+      t.skip(`an earlier step failed: ${broken}`);
+      return;
+    }
+    await fn(t);
+  });
+}
+
 /** One ordered journey step; skipped once an earlier step has failed. */
 function step(name, fn) {
   test(name, { timeout: 60_000 }, async (t) => {
@@ -401,8 +416,9 @@ step('15 tester1 sees only what the role allows', async () => {
   let response = await goto('/property/projects');
   assert.equal(response.status(), 200);
   assert.equal(await rowWith(PROJECT).count(), 1, `${PROJECT} is not visible to ${USER_LOGIN}`);
-  // property.view only: no create button.
+  // property.view only: no create or edit.
   assert.equal(await page.getByRole('link', { name: '新增项目' }).count(), 0, 'a view-only user is offered 新增项目');
+  assert.equal(await rowWith(PROJECT).getByRole('link', { name: '编辑' }).count(), 0, 'a view-only user is offered 编辑');
   await shot(page, '22-tester-projects.png');
 
   response = await goto('/system/users');
@@ -412,6 +428,25 @@ step('15 tester1 sees only what the role allows', async () => {
 
   response = await goto('/property/projects/new');
   assert.equal(response.status(), 403, 'a view-only user can open the new-project form');
+});
+
+// crates/web/src/property/pages.rs `offices()` looks the offices up with
+// unit::tree, which requires org.view, and swallows the refusal
+// (unwrap_or_default): a user with property.view but not org.view gets an empty
+// 管理处 column and a 管理处 filter whose only choice is 全部.
+knownBug('bug: tester1 sees which office 测试花园 belongs to', async () => {
+  await goto('/property/projects');
+  assert.match(await rowWith(PROJECT).innerText(), new RegExp(OFFICE), 'the 管理处 column is empty');
+  const filter = page.getByRole('search').locator('select[name=org_unit_id]');
+  assert.ok((await filter.locator('option', { hasText: OFFICE }).count()) === 1, `the 管理处 filter lacks ${OFFICE}`);
+});
+
+// The empty announcement list tells everybody to click 新增公告, also users
+// who have no such button (crates/web/src/messaging/pages.rs).
+knownBug('bug: the empty 公告 list does not point a reader to a missing 新增公告 button', async () => {
+  await goto('/system/announcements');
+  assert.equal(await page.getByRole('link', { name: '新增公告' }).count(), 0);
+  assert.doesNotMatch(await page.locator('td.empty').innerText(), /新增公告/);
 });
 
 step('16 tester1 logs out; the admin logs in with the new password', async () => {
@@ -449,7 +484,7 @@ step('18 confirming disables the user, who then cannot log in; 启用 restores',
   await dialog.waitFor();
   await clickAndWait(page, dialog.getByRole('button', { name: '确定' }));
   assert.equal(pathOf(), '/system/users');
-  assert.equal(await toastText(page), '已停用');
+  assert.match(await toastText(page), /^已停用/);
   assert.match(await rowWith(USER_LOGIN).locator('.tag').innerText(), /已停用/);
   await shot(page, '25-user-disabled.png');
 
@@ -471,7 +506,7 @@ step('18 confirming disables the user, who then cannot log in; 启用 restores',
 
   // 启用 needs no confirmation.
   await clickAndWait(page, rowWith(USER_LOGIN).getByRole('button', { name: '启用' }));
-  assert.equal(await toastText(page), '已启用');
+  assert.match(await toastText(page), /^已启用/);
   assert.match(await rowWith(USER_LOGIN).locator('.tag').innerText(), /正常/);
 });
 
@@ -522,4 +557,34 @@ step('21 the API docs page renders swagger-ui', async () => {
   await page.locator('.swagger-ui .opblock').first().waitFor();
   assert.ok((await page.locator('.swagger-ui .opblock').count()) > 3, 'swagger-ui lists hardly any operations');
   await shot(page, '30-api-docs.png');
+});
+
+// ---------- known product bugs (reported, not failing the run) ----------
+
+// crates/web/src/org/units.rs `list` ignores the query string: the org page
+// shows a search box (placeholder 组织名称) but searching changes nothing and
+// the box even forgets what was typed.
+knownBug('bug: searching the org tree for 管理处 shows only the office', async () => {
+  await goto('/system/org');
+  await page.locator('input[type=search]').fill('管理处');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/[?&]q=/);
+  await page.locator('table.data tbody tr').first().waitFor();
+  assert.equal(await page.locator('input[type=search]').inputValue(), '管理处', 'the search box lost the query');
+  const names = await page.locator('table.data tbody tr td:first-child').allInnerTexts();
+  assert.deepEqual(
+    names.map((n) => n.replace(/[\s　└]+/g, '')),
+    [OFFICE],
+    `searching 管理处 lists: ${names.join(' / ')}`,
+  );
+});
+
+// crates/web/src/audit/pages.rs `build_logins` puts the 开始日期/结束日期
+// date inputs into `filters`, which list.html renders as <select>s, so they
+// show up as drop-downs whose only choice is 全部.
+knownBug('bug: the login log offers date pickers for 开始日期 and 结束日期', async () => {
+  await goto('/system/logins');
+  const search = page.getByRole('search');
+  assert.equal(await search.locator('input[type=date][name=from]').count(), 1, '开始日期 is not a date input');
+  assert.equal(await search.locator('input[type=date][name=to]').count(), 1, '结束日期 is not a date input');
 });

@@ -94,6 +94,64 @@ pub fn entity_label(code: &str) -> &'static str {
     AUDITED_ENTITIES.iter().find(|(c, _)| *c == code).map(|(_, l)| *l).unwrap_or("")
 }
 
+/// Chinese names of the fields that appear in before/after records, so the
+/// operation log reads like the forms; unknown keys are shown as they are.
+const FIELD_LABELS: &[(&str, &str)] = &[
+    ("id", "编号"),
+    ("name", "名称"),
+    ("code", "编码"),
+    ("kind", "类型"),
+    ("parent_id", "上级组织"),
+    ("path", "组织路径"),
+    ("company_id", "所属公司"),
+    ("org_unit_id", "所属组织"),
+    ("org_unit_name", "所属组织名称"),
+    ("sort_order", "排序"),
+    ("enabled", "启用"),
+    ("version", "版本"),
+    ("created_at", "创建时间"),
+    ("updated_at", "更新时间"),
+    ("username", "登录名"),
+    ("display_name", "姓名"),
+    ("phone", "手机"),
+    ("superuser", "超级管理员"),
+    ("all_projects", "全部项目"),
+    ("project_ids", "指定项目"),
+    ("role_ids", "角色"),
+    ("role_names", "角色名称"),
+    ("must_change_password", "须修改密码"),
+    ("locked_until", "锁定至"),
+    ("last_login_at", "最近登录"),
+    ("description", "说明"),
+    ("permissions", "权限点"),
+    ("user_count", "用户数"),
+    ("address", "地址"),
+    ("dict_type", "资料类别"),
+    ("label", "名称"),
+    ("prefix", "前缀"),
+    ("reset", "重置周期"),
+    ("width", "流水号位数"),
+    ("doc_type", "单据"),
+    ("work_days", "工作日"),
+    ("work_start", "上班时间"),
+    ("work_end", "下班时间"),
+    ("lunch_start", "午休开始"),
+    ("lunch_end", "午休结束"),
+    ("day", "日期"),
+    ("title", "标题"),
+    ("body", "正文"),
+    ("status", "状态"),
+    ("status_label", "状态名称"),
+    ("publish_from", "开始时间"),
+    ("publish_to", "结束时间"),
+    ("target_unit_ids", "发布范围"),
+    ("target_names", "发布范围名称"),
+];
+
+pub fn field_label(key: &str) -> &str {
+    FIELD_LABELS.iter().find(|(k, _)| *k == key).map_or(key, |(_, l)| l)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,5 +162,7 @@ mod tests {
             assert_eq!(AuditAction::label_of(a.code()), a.label());
         }
         assert_eq!(entity_label("user"), "用户");
+        assert_eq!(field_label("display_name"), "姓名");
+        assert_eq!(field_label("unknown_key"), "unknown_key");
     }
 }

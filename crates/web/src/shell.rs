@@ -94,7 +94,7 @@ impl Shell {
             nav,
             module_label,
             side: if side.len() > 1 { side } else { vec![] },
-            breadcrumb: vec![module_label.to_string(), title.to_string()],
+            breadcrumb: [module_label, title].into_iter().filter(|s| !s.is_empty()).map(str::to_string).collect(),
             flash: auth.flash.as_deref().map(|f| f.trim_start_matches('!').to_string()),
             flash_error: auth.flash.as_deref().is_some_and(|f| f.starts_with('!')),
             todo_count: 0,
@@ -200,5 +200,32 @@ pub fn state_change(back: &str, result: Result<String, app::AppError>) -> Result
         Ok(message) => Ok(crate::auth::redirect_with_flash(back, &message)),
         Err(app::AppError::Conflict(m)) => Ok(crate::auth::redirect_with_flash(back, &format!("!{m}"))),
         Err(e) => Err(e.into()),
+    }
+}
+
+/// Whether a list request asks for the page or its Excel export: the same
+/// handler serves `…/list` and `…/list/export`, so both show the same rows.
+pub struct ListMode {
+    pub export: bool,
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ListMode {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self { export: parts.uri.path().ends_with("/export") })
+    }
+}
+
+impl ListMode {
+    /// The request to run: for an export, checks `permission` and asks for
+    /// every matching row.
+    pub fn prepare(&self, caller: &app::Caller, permission: &str, req: app::PageRequest) -> Result<app::PageRequest, app::AppError> {
+        if self.export {
+            caller.require(permission)?;
+            Ok(req.for_export())
+        } else {
+            Ok(req)
+        }
     }
 }

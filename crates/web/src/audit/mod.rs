@@ -11,10 +11,10 @@ use crate::SharedState;
 pub fn routes() -> Router<SharedState> {
     Router::new()
         .route("/system/audit", get(pages::audit_list))
-        .route("/system/audit/export", get(pages::audit_export))
+        .route("/system/audit/export", get(pages::audit_list))
         .route("/system/audit/{id}", get(pages::audit_detail))
         .route("/system/logins", get(pages::login_list))
-        .route("/system/logins/export", get(pages::login_export))
+        .route("/system/logins/export", get(pages::login_list))
         .merge(api::routes())
 }
 

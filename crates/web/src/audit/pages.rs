@@ -16,7 +16,7 @@ use super::utc_range;
 use crate::{
     auth::PageAuth,
     error::PageError,
-    shell::{list_page, render, shell, Shell},
+    shell::{list_page, render, shell, ListMode, Shell},
     view::{local_time, Cell, FilterField, ListView, Row, RowAction},
     SharedState,
 };
@@ -109,20 +109,11 @@ pub async fn audit_list(
     auth: PageAuth,
     Query(req): Query<PageRequest>,
     Query(q): Query<AuditQuery>,
+    mode: ListMode,
 ) -> Result<Response, PageError> {
+    let req = mode.prepare(&auth.caller, "audit.export", req)?;
     let l = build_audit(&st, &auth, &req, &q).await?;
-    Ok(list_page(&st, &auth, "system", l, false).await)
-}
-
-pub async fn audit_export(
-    State(st): State<SharedState>,
-    auth: PageAuth,
-    Query(req): Query<PageRequest>,
-    Query(q): Query<AuditQuery>,
-) -> Result<Response, PageError> {
-    auth.caller.require("audit.export")?;
-    let l = build_audit(&st, &auth, &req.for_export(), &q).await?;
-    Ok(list_page(&st, &auth, "system", l, true).await)
+    Ok(list_page(&st, &auth, "system", l, mode.export).await)
 }
 
 #[derive(Template)]
@@ -156,7 +147,7 @@ fn diff(before: &Option<String>, after: &Option<String>) -> Vec<(String, String,
         .map(|k| {
             let (old, new) = (show(b.get(k)), show(a.get(k)));
             let changed = before.is_some() && after.is_some() && old != new;
-            (k.clone(), old, new, changed)
+            (domain::audit::field_label(k).to_string(), old, new, changed)
         })
         .collect()
 }
@@ -217,18 +208,9 @@ pub async fn login_list(
     auth: PageAuth,
     Query(req): Query<PageRequest>,
     Query(q): Query<AuditQuery>,
+    mode: ListMode,
 ) -> Result<Response, PageError> {
+    let req = mode.prepare(&auth.caller, "audit.export", req)?;
     let l = build_logins(&st, &auth, &req, &q).await?;
-    Ok(list_page(&st, &auth, "system", l, false).await)
-}
-
-pub async fn login_export(
-    State(st): State<SharedState>,
-    auth: PageAuth,
-    Query(req): Query<PageRequest>,
-    Query(q): Query<AuditQuery>,
-) -> Result<Response, PageError> {
-    auth.caller.require("audit.export")?;
-    let l = build_logins(&st, &auth, &req.for_export(), &q).await?;
-    Ok(list_page(&st, &auth, "system", l, true).await)
+    Ok(list_page(&st, &auth, "system", l, mode.export).await)
 }

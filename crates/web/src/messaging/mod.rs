@@ -13,7 +13,7 @@ use crate::SharedState;
 pub fn routes() -> Router<SharedState> {
     Router::new()
         .route("/system/announcements", get(pages::list))
-        .route("/system/announcements/export", get(pages::export))
+        .route("/system/announcements/export", get(pages::list))
         .route("/system/announcements/new", get(pages::new_form).post(pages::create))
         .route("/system/announcements/{id}", get(pages::show))
         .route("/system/announcements/{id}/edit", get(pages::edit_form).post(pages::update))

@@ -15,7 +15,7 @@ use crate::{
     auth::{redirect_with_flash, PageAuth},
     error::PageError,
     form::FormData,
-    shell::{form_page, list_page, refused, render, shell, state_change, Shell},
+    shell::{form_page, list_page, refused, render, shell, state_change, ListMode, Shell},
     view::{local_time, local_time_opt, Cell, Field, FormView, Link, ListView, Row, RowAction, Section, SelectOption},
     SharedState,
 };
@@ -61,16 +61,14 @@ fn row(a: &AnnouncementView, tz: chrono_tz::Tz, caller: &app::Caller) -> Row {
     }
 }
 
-pub async fn list(State(st): State<SharedState>, auth: PageAuth, Query(req): Query<PageRequest>) -> Result<Response, PageError> {
-    list_or_export(st, auth, req, false).await
-}
-
-pub async fn export(State(st): State<SharedState>, auth: PageAuth, Query(req): Query<PageRequest>) -> Result<Response, PageError> {
-    auth.caller.require("announcement.export")?;
-    list_or_export(st, auth, req.for_export(), true).await
-}
-
-async fn list_or_export(st: SharedState, auth: PageAuth, req: PageRequest, export: bool) -> Result<Response, PageError> {
+pub async fn list(
+    State(st): State<SharedState>,
+    auth: PageAuth,
+    Query(req): Query<PageRequest>,
+    mode: ListMode,
+) -> Result<Response, PageError> {
+    let req = mode.prepare(&auth.caller, "announcement.export", req)?;
+    let export = mode.export;
     let page = announcement::list(&st.db, &auth.caller, &req).await?;
     let mut l = ListView::new("公告", BASE, &req, &[]);
     l.placeholder = "公告标题".into();

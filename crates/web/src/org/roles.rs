@@ -18,7 +18,7 @@ use crate::{
     auth::{redirect_with_flash, PageAuth},
     error::PageError,
     form::FormData,
-    shell::{form_page, list_page, refused, state_change},
+    shell::{form_page, list_page, refused, state_change, ListMode},
     view::{Cell, Field, FormView, Link, ListView, Row, RowAction, Section, SelectOption},
     SharedState,
 };
@@ -75,15 +75,15 @@ async fn build_list(st: &SharedState, auth: &PageAuth, req: &PageRequest) -> Res
     Ok(l)
 }
 
-pub async fn list(State(st): State<SharedState>, auth: PageAuth, Query(req): Query<PageRequest>) -> Result<Response, PageError> {
+pub async fn list(
+    State(st): State<SharedState>,
+    auth: PageAuth,
+    Query(req): Query<PageRequest>,
+    mode: ListMode,
+) -> Result<Response, PageError> {
+    let req = mode.prepare(&auth.caller, "role.export", req)?;
     let l = build_list(&st, &auth, &req).await?;
-    Ok(list_page(&st, &auth, "system", l, false).await)
-}
-
-pub async fn export(State(st): State<SharedState>, auth: PageAuth, Query(req): Query<PageRequest>) -> Result<Response, PageError> {
-    auth.caller.require("role.export")?;
-    let l = build_list(&st, &auth, &req.for_export()).await?;
-    Ok(list_page(&st, &auth, "system", l, true).await)
+    Ok(list_page(&st, &auth, "system", l, mode.export).await)
 }
 
 /// Every permission point as a checkbox, grouped by module.

@@ -15,7 +15,7 @@ use crate::{
     auth::{redirect_with_flash, PageAuth},
     error::PageError,
     form::FormData,
-    shell::{form_page, list_page, refused, state_change},
+    shell::{form_page, list_page, refused, state_change, ListMode},
     view::{Cell, Field, FormView, Link, ListView, Row, RowAction, Section, SelectOption},
     SharedState,
 };
@@ -60,16 +60,9 @@ fn row(n: &TreeNode, caller: &app::Caller) -> Row {
     }
 }
 
-pub async fn list(State(st): State<SharedState>, auth: PageAuth) -> Result<Response, PageError> {
-    tree_page(st, auth, false).await
-}
-
-pub async fn export(State(st): State<SharedState>, auth: PageAuth) -> Result<Response, PageError> {
-    auth.caller.require("org.export")?;
-    tree_page(st, auth, true).await
-}
-
-async fn tree_page(st: SharedState, auth: PageAuth, export: bool) -> Result<Response, PageError> {
+pub async fn list(State(st): State<SharedState>, auth: PageAuth, mode: ListMode) -> Result<Response, PageError> {
+    mode.prepare(&auth.caller, "org.export", PageRequest::default())?;
+    let export = mode.export;
     let nodes = unit::tree(&st.db, &auth.caller).await?;
     let req = PageRequest { per_page: Some(100), ..Default::default() };
     let mut l = ListView::new("组织架构", BASE, &req, &[]);

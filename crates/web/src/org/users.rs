@@ -20,7 +20,7 @@ use crate::{
     auth::{redirect_with_flash, PageAuth},
     error::PageError,
     form::FormData,
-    shell::{form_page, list_page, refused, state_change},
+    shell::{form_page, list_page, refused, state_change, ListMode},
     view::{local_time_opt, Cell, Field, FilterField, FormView, Link, ListView, Row, RowAction, Section, SelectOption},
     SharedState,
 };
@@ -146,20 +146,11 @@ pub async fn list(
     auth: PageAuth,
     Query(req): Query<PageRequest>,
     Query(q): Query<ListQuery>,
+    mode: ListMode,
 ) -> Result<Response, PageError> {
+    let req = mode.prepare(&auth.caller, "user.export", req)?;
     let l = build_list(&st, &auth, &req, &q).await?;
-    Ok(list_page(&st, &auth, "system", l, false).await)
-}
-
-pub async fn export(
-    State(st): State<SharedState>,
-    auth: PageAuth,
-    Query(req): Query<PageRequest>,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, PageError> {
-    auth.caller.require("user.export")?;
-    let l = build_list(&st, &auth, &req.for_export(), &q).await?;
-    Ok(list_page(&st, &auth, "system", l, true).await)
+    Ok(list_page(&st, &auth, "system", l, mode.export).await)
 }
 
 async fn user_form(st: &SharedState, auth: &PageAuth, existing: Option<&UserView>, input: &UserInput) -> Result<FormView, AppError> {

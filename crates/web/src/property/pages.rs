@@ -17,7 +17,7 @@ use crate::{
     auth::{redirect_with_flash, PageAuth},
     error::PageError,
     form::FormData,
-    shell::{form_page, list_page, refused},
+    shell::{form_page, list_page, refused, ListMode},
     view::{Cell, Field, FilterField, FormView, Link, ListView, Row, RowAction, Section, SelectOption},
     SharedState,
 };
@@ -84,20 +84,11 @@ pub async fn list(
     auth: PageAuth,
     Query(req): Query<PageRequest>,
     Query(q): Query<ListQuery>,
+    mode: ListMode,
 ) -> Result<Response, PageError> {
+    let req = mode.prepare(&auth.caller, "property.export", req)?;
     let l = build_list(&st, &auth, &req, &q).await?;
-    Ok(list_page(&st, &auth, "property", l, false).await)
-}
-
-pub async fn export(
-    State(st): State<SharedState>,
-    auth: PageAuth,
-    Query(req): Query<PageRequest>,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, PageError> {
-    auth.caller.require("property.export")?;
-    let l = build_list(&st, &auth, &req.for_export(), &q).await?;
-    Ok(list_page(&st, &auth, "property", l, true).await)
+    Ok(list_page(&st, &auth, "property", l, mode.export).await)
 }
 
 async fn form(st: &SharedState, auth: &PageAuth, id: Option<i32>, input: &ProjectInput) -> Result<FormView, AppError> {

@@ -22,7 +22,7 @@ use crate::{
     auth::{redirect_with_flash, PageAuth},
     error::PageError,
     form::FormData,
-    shell::{form_page, list_page, refused, render, shell, Shell},
+    shell::{form_page, list_page, refused, render, shell, ListMode, Shell},
     view::{Cell, Field, FilterField, FormView, Link, ListView, Row, RowAction, Section, SelectOption},
     SharedState,
 };
@@ -57,20 +57,14 @@ async fn companies(st: &SharedState, caller: &Caller, selected: i32) -> Result<V
 
 // ---- dictionaries ----
 
-pub async fn dictionaries(State(st): State<SharedState>, auth: PageAuth, Query(q): Query<SettingsQuery>) -> Result<Response, PageError> {
-    dictionary_list(st, auth, q, false).await
-}
-
-pub async fn dictionaries_export(
+pub async fn dictionaries(
     State(st): State<SharedState>,
     auth: PageAuth,
     Query(q): Query<SettingsQuery>,
+    mode: ListMode,
 ) -> Result<Response, PageError> {
-    auth.caller.require("settings.export")?;
-    dictionary_list(st, auth, q, true).await
-}
-
-async fn dictionary_list(st: SharedState, auth: PageAuth, q: SettingsQuery, export: bool) -> Result<Response, PageError> {
+    mode.prepare(&auth.caller, "settings.export", PageRequest::default())?;
+    let export = mode.export;
     let company = q.company(&auth.caller)?;
     let dict_type = q.dict_type();
     let items = settings::list_items(&st.db, &auth.caller, company, dict_type).await?;
@@ -209,20 +203,14 @@ fn example(r: &numbering_rule::Model, tz: chrono_tz::Tz) -> String {
     rule.format(Utc::now().with_timezone(&tz).date_naive(), 1)
 }
 
-pub async fn numbering(State(st): State<SharedState>, auth: PageAuth, Query(q): Query<SettingsQuery>) -> Result<Response, PageError> {
-    numbering_list(st, auth, q, false).await
-}
-
-pub async fn numbering_export(
+pub async fn numbering(
     State(st): State<SharedState>,
     auth: PageAuth,
     Query(q): Query<SettingsQuery>,
+    mode: ListMode,
 ) -> Result<Response, PageError> {
-    auth.caller.require("settings.export")?;
-    numbering_list(st, auth, q, true).await
-}
-
-async fn numbering_list(st: SharedState, auth: PageAuth, q: SettingsQuery, export: bool) -> Result<Response, PageError> {
+    mode.prepare(&auth.caller, "settings.export", PageRequest::default())?;
+    let export = mode.export;
     let company = q.company(&auth.caller)?;
     let rules = settings::list_rules(&st.db, &auth.caller, company).await?;
     let req = PageRequest { per_page: Some(rules.len().max(1) as u64), ..Default::default() };
