@@ -54,21 +54,6 @@ after(async () => {
   await context?.close();
 });
 
-/**
- * A check of a known product bug (see the comment at the call): reported as
- * TODO by node:test, so it does not fail the run while the bug is open; once
- * the bug is fixed it passes, and `knownBug` should become `step`.
- */
-function knownBug(name, fn) {
-  test(name, { timeout: 60_000, todo: 'known product bug' }, async (t) => {
-    if (broken) {
-      t.skip(`an earlier step failed: ${broken}`);
-      return;
-    }
-    await fn(t);
-  });
-}
-
 /** One ordered journey step; skipped once an earlier step has failed. */
 function step(name, fn) {
   test(name, { timeout: 60_000 }, async (t) => {
@@ -430,20 +415,17 @@ step('15 tester1 sees only what the role allows', async () => {
   assert.equal(response.status(), 403, 'a view-only user can open the new-project form');
 });
 
-// crates/web/src/property/pages.rs `offices()` looks the offices up with
-// unit::tree, which requires org.view, and swallows the refusal
-// (unwrap_or_default): a user with property.view but not org.view gets an empty
-// 管理处 column and a 管理处 filter whose only choice is 全部.
-knownBug('bug: tester1 sees which office 测试花园 belongs to', async () => {
+// A user with property.view but not org.view still sees each project's
+// management office, and can filter by it.
+step('tester1 sees which office 测试花园 belongs to', async () => {
   await goto('/property/projects');
   assert.match(await rowWith(PROJECT).innerText(), new RegExp(OFFICE), 'the 管理处 column is empty');
   const filter = page.getByRole('search').locator('select[name=org_unit_id]');
   assert.ok((await filter.locator('option', { hasText: OFFICE }).count()) === 1, `the 管理处 filter lacks ${OFFICE}`);
 });
 
-// The empty announcement list tells everybody to click 新增公告, also users
-// who have no such button (crates/web/src/messaging/pages.rs).
-knownBug('bug: the empty 公告 list does not point a reader to a missing 新增公告 button', async () => {
+// The empty announcement list only suggests 新增公告 to users who have it.
+step('the empty 公告 list does not point a reader to a missing 新增公告 button', async () => {
   await goto('/system/announcements');
   assert.equal(await page.getByRole('link', { name: '新增公告' }).count(), 0);
   assert.doesNotMatch(await page.locator('td.empty').innerText(), /新增公告/);
@@ -559,30 +541,24 @@ step('21 the API docs page renders swagger-ui', async () => {
   await shot(page, '30-api-docs.png');
 });
 
-// ---------- known product bugs (reported, not failing the run) ----------
+// ---------- checks of fixed defects ----------
 
-// crates/web/src/org/units.rs `list` ignores the query string: the org page
-// shows a search box (placeholder 组织名称) but searching changes nothing and
-// the box even forgets what was typed.
-knownBug('bug: searching the org tree for 管理处 shows only the office', async () => {
+// The org tree search keeps matching units and their ancestors.
+step('searching the org tree for the company hides the office below it', async () => {
   await goto('/system/org');
-  await page.locator('input[type=search]').fill('管理处');
+  await page.locator('input[type=search]').fill('测试物业');
   await page.keyboard.press('Enter');
   await page.waitForURL(/[?&]q=/);
   await page.locator('table.data tbody tr').first().waitFor();
-  assert.equal(await page.locator('input[type=search]').inputValue(), '管理处', 'the search box lost the query');
-  const names = await page.locator('table.data tbody tr td:first-child').allInnerTexts();
-  assert.deepEqual(
-    names.map((n) => n.replace(/[\s　└]+/g, '')),
-    [OFFICE],
-    `searching 管理处 lists: ${names.join(' / ')}`,
-  );
+  assert.equal(await page.locator('input[type=search]').inputValue(), '测试物业', 'the search box lost the query');
+  const names = (await page.locator('table.data tbody tr td:first-child').allInnerTexts()).map((n) => n.replace(/[\s　└]+/g, ''));
+  assert.ok(names.includes(COMPANY), `the company is listed: ${names.join(' / ')}`);
+  assert.ok(!names.includes(OFFICE), `the office does not match: ${names.join(' / ')}`);
+  await shot(page, '31-org-search.png');
 });
 
-// crates/web/src/audit/pages.rs `build_logins` puts the 开始日期/结束日期
-// date inputs into `filters`, which list.html renders as <select>s, so they
-// show up as drop-downs whose only choice is 全部.
-knownBug('bug: the login log offers date pickers for 开始日期 and 结束日期', async () => {
+// Date filters in the search row are date pickers, not drop-downs.
+step('the login log offers date pickers for 开始日期 and 结束日期', async () => {
   await goto('/system/logins');
   const search = page.getByRole('search');
   assert.equal(await search.locator('input[type=date][name=from]').count(), 1, '开始日期 is not a date input');

@@ -3,8 +3,10 @@
 //! One module per bounded context, named as in `app` and `web`.
 
 pub mod audit;
+pub mod customer;
 pub mod messaging;
 pub mod org;
+pub mod property;
 pub mod settings;
 pub mod validation;
 

@@ -123,3 +123,43 @@ mod tests {
         assert!(!is_phone("0755-abc"));
     }
 }
+
+/// Normalises typed or imported text: full-width ASCII (Ａ１－) becomes
+/// half-width, the ideographic space a plain one, and the ends are trimmed.
+/// Chinese characters are left alone.
+pub fn normalize_text(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{3000}' => ' ',
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+/// A phone as stored: normalised, with spaces and dashes between digit
+/// groups of a mobile number removed (`138 0013 8000` → `13800138000`).
+pub fn normalize_phone(s: &str) -> String {
+    let t = normalize_text(s);
+    let digits: String = t.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+    if is_mobile_phone(&digits) {
+        digits
+    } else {
+        t
+    }
+}
+
+#[cfg(test)]
+mod normalize_tests {
+    use super::*;
+
+    #[test]
+    fn full_width_and_spaces() {
+        assert_eq!(normalize_text("　Ｃ３－０３０１ "), "C3-0301");
+        assert_eq!(normalize_text("张　伟"), "张 伟");
+        assert_eq!(normalize_phone("１３８ ００１３ ８０００"), "13800138000");
+        assert_eq!(normalize_phone("0755-12345678"), "0755-12345678");
+    }
+}

@@ -76,7 +76,10 @@ impl Shell {
     /// The frame for a page of `module` titled `title`.
     pub fn new(auth: &PageAuth, module: &str, title: &str, org_name: String) -> Self {
         let caller = &auth.caller;
-        let nav = MODULES
+        // Until the first password change every link leads back to the
+        // password form, so none is offered.
+        let modules = if caller.must_change_password { &[][..] } else { MODULES };
+        let nav = modules
             .iter()
             .filter_map(|m| {
                 let side = visible_side(m, caller, &auth.path);

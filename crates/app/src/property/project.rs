@@ -172,3 +172,24 @@ pub async fn update(db: &Db, caller: &Caller, id: i32, version: i32, input: &Pro
     txn.commit().await?;
     Ok(after)
 }
+
+/// The management offices of the projects in the caller's scope, by id —
+/// for showing and filtering projects without the org-tree permission.
+pub async fn offices_in_scope(db: &Db, caller: &Caller) -> AppResult<Vec<(i32, String)>> {
+    let office_ids: Vec<i32> = project::Entity::find()
+        .select_only()
+        .column(project::Column::OrgUnitId)
+        .distinct()
+        .filter(caller.projects_condition(project::Column::Id))
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    Ok(org_unit::Entity::find()
+        .filter(org_unit::Column::Id.is_in(office_ids))
+        .order_by_asc(org_unit::Column::Path)
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect())
+}

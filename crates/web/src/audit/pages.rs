@@ -132,9 +132,12 @@ fn fields(json: &Option<String>) -> serde_json::Map<String, serde_json::Value> {
 }
 
 fn show(v: Option<&serde_json::Value>) -> String {
+    use serde_json::Value;
     match v {
-        None | Some(serde_json::Value::Null) => String::new(),
-        Some(serde_json::Value::String(s)) => s.clone(),
+        None | Some(Value::Null) => String::new(),
+        Some(Value::Bool(b)) => (if *b { "是" } else { "否" }).into(),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(items)) => items.iter().map(|i| show(Some(i))).collect::<Vec<_>>().join("、"),
         Some(other) => other.to_string(),
     }
 }

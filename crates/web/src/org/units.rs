@@ -5,7 +5,7 @@ use app::{
     AppError, PageRequest,
 };
 use axum::{
-    extract::{Path, State},
+    extract::{Path, Query, State},
     http::StatusCode,
     response::Response,
 };
@@ -60,13 +60,30 @@ fn row(n: &TreeNode, caller: &app::Caller) -> Row {
     }
 }
 
-pub async fn list(State(st): State<SharedState>, auth: PageAuth, mode: ListMode) -> Result<Response, PageError> {
+/// Units whose name or code contains the keyword, with their ancestors so
+/// the tree stays readable.
+fn matching(nodes: Vec<TreeNode>, keyword: Option<&str>) -> Vec<TreeNode> {
+    let Some(k) = keyword else { return nodes };
+    let k = k.to_lowercase();
+    let keep: std::collections::BTreeSet<i32> = nodes
+        .iter()
+        .filter(|n| n.unit.name.to_lowercase().contains(&k) || n.unit.code.to_lowercase().contains(&k))
+        .flat_map(|n| n.unit.path.split('/').filter_map(|id| id.parse().ok()).collect::<Vec<i32>>())
+        .collect();
+    nodes.into_iter().filter(|n| keep.contains(&n.unit.id)).collect()
+}
+
+pub async fn list(
+    State(st): State<SharedState>,
+    auth: PageAuth,
+    Query(req): Query<PageRequest>,
+    mode: ListMode,
+) -> Result<Response, PageError> {
     mode.prepare(&auth.caller, "org.export", PageRequest::default())?;
     let export = mode.export;
-    let nodes = unit::tree(&st.db, &auth.caller).await?;
-    let req = PageRequest { per_page: Some(100), ..Default::default() };
+    let nodes = matching(unit::tree(&st.db, &auth.caller).await?, req.keyword().as_deref());
     let mut l = ListView::new("组织架构", BASE, &req, &[]);
-    l.placeholder = "组织名称".into();
+    l.placeholder = "组织名称/编码".into();
     if auth.caller.can("org.create") {
         l.toolbar.push(Link::new("新增组织", format!("{BASE}/new")));
     }
@@ -74,7 +91,8 @@ pub async fn list(State(st): State<SharedState>, auth: PageAuth, mode: ListMode)
     let page = app::Page { total: nodes.len() as u64, items: nodes };
     l.per_page = page.total.max(1);
     l.fill(&page, |n| row(n, &auth.caller));
-    l.empty_hint = "暂无组织".into();
+    l.page = 1;
+    l.empty_hint = "没有名称或编码包含该关键字的组织".into();
     if auth.caller.can("org.export") {
         l.export(&format!("{BASE}/export"));
     }

@@ -30,11 +30,15 @@ pub struct ListQuery {
     org_unit_id: Option<String>,
 }
 
-/// Management offices the caller sees, by id.
+/// Offices of the projects the caller sees (no org-tree permission needed).
 async fn offices(st: &SharedState, caller: &app::Caller) -> Result<BTreeMap<i32, String>, AppError> {
+    Ok(project::offices_in_scope(&st.db, caller).await?.into_iter().collect())
+}
+
+/// Offices a project may be put in: every office the caller's org tree shows.
+async fn office_choices(st: &SharedState, caller: &app::Caller) -> Result<BTreeMap<i32, String>, AppError> {
     Ok(unit::tree(&st.db, caller)
-        .await
-        .unwrap_or_default()
+        .await?
         .into_iter()
         .filter(|n| n.unit.kind == OrgUnitKind::Office.code())
         .map(|n| (n.unit.id, n.unit.name))
@@ -92,8 +96,11 @@ pub async fn list(
 }
 
 async fn form(st: &SharedState, auth: &PageAuth, id: Option<i32>, input: &ProjectInput) -> Result<FormView, AppError> {
-    let options =
-        offices(st, &auth.caller).await?.into_iter().map(|(oid, n)| SelectOption::new(oid, n, Some(oid) == input.org_unit_id)).collect();
+    let options = office_choices(st, &auth.caller)
+        .await?
+        .into_iter()
+        .map(|(oid, n)| SelectOption::new(oid, n, Some(oid) == input.org_unit_id))
+        .collect();
     let sections = vec![Section::new(
         "基本信息",
         vec![
