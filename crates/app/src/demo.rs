@@ -119,7 +119,15 @@ pub async fn seed_demo(db: &Db) -> AppResult<bool> {
         (cuihu.id, "CHSZ", "翠湖山庄", "深圳市南山区西丽街道翠湖路 18 号"),
         (yunshan.id, "YSYY", "云山雅苑", "广州市白云区云城东路 66 号"),
     ] {
-        let input = ProjectInput { org_unit_id: Some(office), code: code.into(), name: name.into(), address: address.into() };
+        let input = ProjectInput {
+            org_unit_id: Some(office),
+            code: code.into(),
+            name: name.into(),
+            address: address.into(),
+            total_area: "86000".into(),
+            households: Some(640),
+            developer: "安居置业集团".into(),
+        };
         projects.push(project::create(db, &caller, &input).await?);
     }
     let everyday = ["property", "customer", "occupancy", "workorder", "complaint", "visit", "report", "announcement", "cti"];

@@ -42,6 +42,9 @@ impl Modify for BearerAuth {
         messaging::api::list, messaging::api::mine, messaging::api::create, messaging::api::get_one, messaging::api::update,
         messaging::api::publish, messaging::api::withdraw,
         property::api::list, property::api::create, property::api::get_one, property::api::update,
+        property::api::list_buildings, property::api::create_building, property::api::get_building, property::api::update_building,
+        property::api::list_rooms, property::api::create_room, property::api::get_room, property::api::update_room,
+        property::api::preview_batch, property::api::commit_batch,
         report::workbench_api,
     )
 )]

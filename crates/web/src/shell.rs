@@ -38,7 +38,11 @@ struct Module {
 
 const MODULES: &[Module] = &[
     Module { code: "report", label: "工作台", side: &[("我的工作台", "/", "")] },
-    Module { code: "property", label: "房产", side: &[("项目", "/property/projects", "property.view")] },
+    Module {
+        code: "property",
+        label: "房产",
+        side: &[("项目", "/property/projects", "property.view"), ("房间", "/property/rooms", "property.view")],
+    },
     Module {
         code: "system",
         label: "系统",

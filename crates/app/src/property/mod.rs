@@ -1,4 +1,6 @@
-//! Property records. This foundation holds projects (the unit of data scope);
-//! buildings, units and rooms join them in the property issue.
+//! Property records (PRP-1…3): projects, buildings, units (stairwells) and
+//! rooms, with batch room generation.
 
+pub mod building;
 pub mod project;
+pub mod room;

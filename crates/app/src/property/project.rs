@@ -29,6 +29,13 @@ pub struct ProjectInput {
     pub name: String,
     #[serde(default)]
     pub address: String,
+    /// Total area in square metres, up to two decimals.
+    #[serde(default)]
+    pub total_area: String,
+    #[serde(default)]
+    pub households: Option<i32>,
+    #[serde(default)]
+    pub developer: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -76,13 +83,32 @@ pub async fn get(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> AppResu
     project::Entity::find_by_id(id).filter(caller.projects_condition(project::Column::Id)).one(db).await?.ok_or(AppError::NotFound)
 }
 
-async fn check(
-    db: &impl ConnectionTrait,
-    caller: &Caller,
-    input: &ProjectInput,
-    except: Option<i32>,
-) -> AppResult<(org_unit::Model, String, String, String)> {
+/// The validated fields of a project form.
+struct Checked {
+    office: org_unit::Model,
+    code: String,
+    name: String,
+    address: String,
+    total_area: i64,
+    households: i32,
+    developer: String,
+}
+
+async fn check(db: &impl ConnectionTrait, caller: &Caller, input: &ProjectInput, except: Option<i32>) -> AppResult<Checked> {
     let mut errors = FieldErrors::new();
+    let total_area = match input.total_area.trim() {
+        "" => 0,
+        t => domain::property::Area::parse(t).map(|a| a.0).unwrap_or_else(|m| {
+            errors.add("total_area", m);
+            0
+        }),
+    };
+    let households = input.households.unwrap_or(0);
+    if !(0..=1_000_000).contains(&households) {
+        errors.add("households", "户数应在 0 到 1000000 之间");
+    }
+    let developer = input.developer.trim().to_string();
+    errors.max_chars("developer", "开发商", &developer, 100);
     let name = errors.required("name", "项目名称", &input.name);
     errors.max_chars("name", "项目名称", &name, 100);
     let code = errors.required("code", "项目编码", &input.code);
@@ -108,7 +134,7 @@ async fn check(
         }
     }
     errors.into_result()?;
-    Ok((office.expect("validated"), code, name, address))
+    Ok(Checked { office: office.expect("validated"), code, name, address, total_area, households, developer })
 }
 
 /// Creates a project under a management office. A creator limited to an
@@ -116,14 +142,17 @@ async fn check(
 pub async fn create(db: &Db, caller: &Caller, input: &ProjectInput) -> AppResult<Project> {
     caller.require("property.create")?;
     let txn = db.begin().await?;
-    let (office, code, name, address) = check(&*txn, caller, input, None).await?;
+    let c = check(&*txn, caller, input, None).await?;
     let now = Utc::now();
     let p = project::ActiveModel {
-        org_unit_id: Set(office.id),
-        company_id: Set(office.company_id.unwrap_or_default()),
-        code: Set(code),
-        name: Set(name),
-        address: Set(address),
+        org_unit_id: Set(c.office.id),
+        company_id: Set(c.office.company_id.unwrap_or_default()),
+        code: Set(c.code),
+        name: Set(c.name),
+        address: Set(c.address),
+        total_area: Set(c.total_area),
+        households: Set(c.households),
+        developer: Set(c.developer),
         enabled: Set(true),
         version: Set(1),
         created_at: Set(now),
@@ -146,16 +175,19 @@ pub async fn update(db: &Db, caller: &Caller, id: i32, version: i32, input: &Pro
     caller.require("property.edit")?;
     let txn = db.begin().await?;
     let before = get(&*txn, caller, id).await?;
-    let (office, code, name, address) = check(&*txn, caller, input, Some(id)).await?;
-    if office.company_id != Some(before.company_id) {
+    let c = check(&*txn, caller, input, Some(id)).await?;
+    if c.office.company_id != Some(before.company_id) {
         return Err(AppError::field("org_unit_id", "项目只能调整到本公司的管理处"));
     }
     claim_version::<project::Entity>(&*txn, project::Column::Id, project::Column::Version, id, version).await?;
     let mut am = before.clone().into_active_model();
-    am.org_unit_id = Set(office.id);
-    am.code = Set(code);
-    am.name = Set(name);
-    am.address = Set(address);
+    am.org_unit_id = Set(c.office.id);
+    am.code = Set(c.code);
+    am.name = Set(c.name);
+    am.address = Set(c.address);
+    am.total_area = Set(c.total_area);
+    am.households = Set(c.households);
+    am.developer = Set(c.developer);
     am.version = Set(version + 1);
     am.updated_at = Set(Utc::now());
     let after = am.update(&*txn).await?;

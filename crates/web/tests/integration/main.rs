@@ -9,6 +9,7 @@ mod auth;
 mod locking;
 mod ops;
 mod org;
+mod property;
 mod scope;
 mod settings;
 mod xss;

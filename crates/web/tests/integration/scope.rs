@@ -42,6 +42,8 @@ struct Records {
     dict_item: i64,
     rule: i64,
     holiday: i64,
+    building: i64,
+    room: i64,
 }
 
 async fn snapshot(s: &Session, r: &Records) -> Vec<Value> {
@@ -57,6 +59,8 @@ async fn snapshot(s: &Session, r: &Records) -> Vec<Value> {
         format!("/api/v1/numbering-rules?company={}", r.company),
         format!("/api/v1/calendar?company={}", r.company),
         format!("/api/v1/holidays?company={}", r.company),
+        format!("/api/v1/buildings/{}", r.building),
+        format!("/api/v1/rooms/{}", r.room),
     ] {
         let (status, body) = s.get(&path).await;
         assert_eq!(status, StatusCode::OK, "B sees its own {path}");
@@ -88,6 +92,14 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
     let (_, dicts) = b.get(&format!("/api/v1/dictionaries?company={gz}&type=channel")).await;
     let (_, rules) = b.get(&format!("/api/v1/numbering-rules?company={gz}")).await;
     let (_, holidays) = b.get(&format!("/api/v1/holidays?company={gz}")).await;
+    let ysyy = id_where(&projects, "code", "YSYY");
+    let (_, building) = b.post("/api/v1/buildings", json!({"project_id": ysyy, "code": "G1", "floors_above": 6})).await;
+    let (_, room) = b
+        .post(
+            "/api/v1/rooms",
+            json!({"building_id": building["id"], "code": "G1-0101", "floor": 1, "room_type": "residential", "status": "vacant"}),
+        )
+        .await;
     let r = Records {
         company: gz,
         office: yunshan,
@@ -99,6 +111,8 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
         dict_item: dicts["items"][0]["id"].as_i64().unwrap(),
         rule: rules["items"][0]["id"].as_i64().unwrap(),
         holiday: holidays["items"][0]["id"].as_i64().unwrap(),
+        building: building["id"].as_i64().unwrap(),
+        room: room["id"].as_i64().unwrap(),
     };
     let before = snapshot(&b, &r).await;
     let audit_before = b.get("/api/v1/audit-logs?per_page=1").await.1["total"].clone();
@@ -115,6 +129,9 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
         format!("/api/v1/numbering-rules?company={}", r.company),
         format!("/api/v1/calendar?company={}", r.company),
         format!("/api/v1/holidays?company={}", r.company),
+        format!("/api/v1/buildings/{}", r.building),
+        format!("/api/v1/buildings?project_id={}", r.project),
+        format!("/api/v1/rooms/{}", r.room),
     ];
     for path in &reads {
         let (status, body) = a.get(path).await;
@@ -154,6 +171,8 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
         ),
         (Method::POST, format!("/api/v1/holidays?company={}", r.company), json!({"day": "2026-12-25", "kind": "holiday", "name": "入侵"})),
         (Method::DELETE, format!("/api/v1/holidays/{}", r.holiday), json!({})),
+        (Method::PUT, format!("/api/v1/buildings/{}", r.building), json!({"version": 1, "code": "X"})),
+        (Method::PUT, format!("/api/v1/rooms/{}", r.room), json!({"version": 1, "code": "X", "room_type": "shop", "status": "vacant"})),
     ];
     for (method, path, body) in &writes {
         let (status, answer) = a.send(method.clone(), path, body.clone()).await;
@@ -175,6 +194,12 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
         format!("/system/numbering/{}/edit", r.rule),
         format!("/system/numbering?company={}", r.company),
         format!("/system/calendar?company={}", r.company),
+        format!("/property/projects/{}", r.project),
+        format!("/property/buildings/{}/edit", r.building),
+        format!("/property/buildings/{}/generate", r.building),
+        format!("/property/buildings/new?project_id={}", r.project),
+        format!("/property/rooms/{}/edit", r.room),
+        format!("/property/rooms/new?building_id={}", r.building),
     ];
     for path in &page_reads {
         let (status, _) = a.page(path).await;
@@ -196,6 +221,12 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
         (format!("/system/numbering/{}/edit", r.rule), vec![("prefix", "XX"), ("version", "1")]),
         (format!("/system/calendar?company={}", r.company), vec![("work_start", "08:00"), ("version", "1")]),
         (format!("/system/calendar/holidays/{}/delete?company={}", r.holiday, r.company), vec![]),
+        (format!("/property/buildings/{}/edit", r.building), vec![("code", "X"), ("version", "1")]),
+        (
+            format!("/property/buildings/{}/generate", r.building),
+            vec![("floor_from", "1"), ("floor_to", "2"), ("rooms_per_floor", "1"), ("pattern", "{floor}{no}"), ("action", "commit")],
+        ),
+        (format!("/property/rooms/{}/edit", r.room), vec![("code", "X"), ("version", "1")]),
     ];
     for (path, fields) in &page_writes {
         let (status, _) = a.form(path, fields).await;
@@ -211,6 +242,14 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
     let (status, _) = a.post("/api/v1/projects", json!({"name": "间谍项目", "code": "SPY", "org_unit_id": yunshan})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let (status, _) = a.post("/api/v1/announcements", json!({"title": "间谍", "body": "x", "target_unit_ids": [gz]})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = a.post("/api/v1/buildings", json!({"project_id": r.project, "code": "SPY"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = a
+        .post("/api/v1/rooms", json!({"building_id": r.building, "code": "SPY", "floor": 1, "room_type": "shop", "status": "vacant"}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = a.post("/api/v1/rooms/batch", json!({"building_id": r.building, "floor_from": 1, "floor_to": 1, "rooms_per_floor": 1, "pattern": "{floor}{no}", "room_type": "shop", "status": "vacant"})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // Lists never show B's rows.

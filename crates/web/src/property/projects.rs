@@ -72,12 +72,20 @@ async fn build_list(st: &SharedState, auth: &PageAuth, req: &PageRequest, q: &Li
     l.fill(&page, |p: &Project| Row {
         cells: vec![
             Cell::text(&p.code),
-            Cell::text(&p.name),
+            Cell::link(&p.name, format!("{BASE}/{}", p.id)),
             Cell::text(offices.get(&p.org_unit_id).cloned().unwrap_or_default()),
             Cell::text(&p.address),
+            Cell { right: true, ..Cell::text(p.households.to_string()) },
+            Cell::text(&p.developer),
             if p.enabled { Cell::tag("在管", "green") } else { Cell::tag("已停用", "struck") },
         ],
-        actions: if can_edit { vec![RowAction::get("编辑", format!("{BASE}/{}/edit", p.id))] } else { vec![] },
+        actions: {
+            let mut a = vec![RowAction::get("楼栋", format!("{BASE}/{}", p.id))];
+            if can_edit {
+                a.push(RowAction::get("编辑", format!("{BASE}/{}/edit", p.id)));
+            }
+            a
+        },
     });
     l.empty_hint = "暂无项目".into();
     Ok(l)
@@ -108,6 +116,9 @@ async fn form(st: &SharedState, auth: &PageAuth, id: Option<i32>, input: &Projec
             Field::new("text", "name", "项目名称", input.name.clone()).required(),
             Field::new("select", "org_unit_id", "所属管理处", "").required().options(options),
             Field::new("text", "address", "地址", input.address.clone()),
+            Field::new("text", "total_area", "总建筑面积（㎡）", input.total_area.clone()).placeholder("如 125000.50"),
+            Field::new("number", "households", "总户数", input.households.map(|h| h.to_string()).unwrap_or_default()),
+            Field::new("text", "developer", "开发商", input.developer.clone()),
         ],
     )];
     Ok(match id {
@@ -117,7 +128,15 @@ async fn form(st: &SharedState, auth: &PageAuth, id: Option<i32>, input: &Projec
 }
 
 fn input_of(f: &FormData) -> ProjectInput {
-    ProjectInput { org_unit_id: f.int("org_unit_id"), code: f.get("code"), name: f.get("name"), address: f.get("address") }
+    ProjectInput {
+        org_unit_id: f.int("org_unit_id"),
+        code: f.get("code"),
+        name: f.get("name"),
+        address: f.get("address"),
+        total_area: f.get("total_area"),
+        households: f.int("households"),
+        developer: f.get("developer"),
+    }
 }
 
 pub async fn new_form(State(st): State<SharedState>, auth: PageAuth) -> Result<Response, PageError> {
@@ -140,7 +159,15 @@ pub async fn create(State(st): State<SharedState>, auth: PageAuth, f: FormData) 
 pub async fn edit_form(State(st): State<SharedState>, auth: PageAuth, Path(id): Path<i32>) -> Result<Response, PageError> {
     auth.caller.require("property.edit")?;
     let p = project::get(&st.db.conn, &auth.caller, id).await?;
-    let input = ProjectInput { org_unit_id: Some(p.org_unit_id), code: p.code.clone(), name: p.name.clone(), address: p.address.clone() };
+    let input = ProjectInput {
+        org_unit_id: Some(p.org_unit_id),
+        code: p.code.clone(),
+        name: p.name.clone(),
+        address: p.address.clone(),
+        total_area: domain::property::Area(p.total_area).to_string(),
+        households: Some(p.households),
+        developer: p.developer.clone(),
+    };
     let view = form(&st, &auth, Some(id), &input).await?.version(p.version);
     Ok(form_page(&st, &auth, "property", view, StatusCode::OK).await)
 }
