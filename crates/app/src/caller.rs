@@ -59,6 +59,17 @@ impl Caller {
         }
     }
 
+    /// Condition restricting `col` (a management office id) to the offices
+    /// of the caller's projects.
+    pub fn offices_condition<C: sea_orm::ColumnTrait>(&self, col: C) -> sea_orm::Condition {
+        let c = sea_orm::Condition::all();
+        if self.is_superuser() {
+            c
+        } else {
+            c.add(col.is_in(self.scope.offices.iter().copied()))
+        }
+    }
+
     /// Condition restricting `col` (a project id) to the caller's projects.
     pub fn projects_condition<C: sea_orm::ColumnTrait>(&self, col: C) -> sea_orm::Condition {
         let c = sea_orm::Condition::all();

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod caller;
+pub mod customer;
 pub mod db;
 pub mod demo;
 pub mod entity;
@@ -10,6 +11,7 @@ pub mod error;
 pub mod list;
 pub mod messaging;
 pub mod migration;
+pub mod occupancy;
 pub mod org;
 pub mod property;
 pub mod settings;

@@ -16,10 +16,15 @@ pub enum AuditAction {
     Withdraw,
     IssueToken,
     RevokeToken,
+    Approve,
+    Reject,
+    MoveIn,
+    MoveOut,
+    Handover,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 13] = [
+    pub const ALL: [AuditAction; 18] = [
         Self::Create,
         Self::Update,
         Self::Delete,
@@ -33,6 +38,11 @@ impl AuditAction {
         Self::Withdraw,
         Self::IssueToken,
         Self::RevokeToken,
+        Self::Approve,
+        Self::Reject,
+        Self::MoveIn,
+        Self::MoveOut,
+        Self::Handover,
     ];
 
     pub fn code(self) -> &'static str {
@@ -50,6 +60,11 @@ impl AuditAction {
             Self::Withdraw => "withdraw",
             Self::IssueToken => "issue_token",
             Self::RevokeToken => "revoke_token",
+            Self::Approve => "approve",
+            Self::Reject => "reject",
+            Self::MoveIn => "move_in",
+            Self::MoveOut => "move_out",
+            Self::Handover => "handover",
         }
     }
 
@@ -68,6 +83,11 @@ impl AuditAction {
             Self::Withdraw => "撤回",
             Self::IssueToken => "签发令牌",
             Self::RevokeToken => "吊销令牌",
+            Self::Approve => "批准",
+            Self::Reject => "驳回",
+            Self::MoveIn => "迁入",
+            Self::MoveOut => "迁出",
+            Self::Handover => "入伙",
         }
     }
 
@@ -82,6 +102,10 @@ pub const AUDITED_ENTITIES: &[(&str, &str)] = &[
     ("project", "项目"),
     ("building", "楼栋"),
     ("room", "房间"),
+    ("customer", "客户"),
+    ("rename_order", "客户更名单"),
+    ("occupancy", "入住关系"),
+    ("handover", "入伙登记"),
     ("user", "用户"),
     ("role", "角色"),
     ("dict_item", "辅助资料"),

@@ -468,3 +468,58 @@
   if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", init);
   else init();
 })();
+
+/* ---- Repeatable rows (phones, household members, vehicles, accounts) ---- */
+(function () {
+  function clear(row) {
+    row.querySelectorAll('input').forEach(function (i) { i.value = ''; });
+    row.querySelectorAll('select').forEach(function (s) { s.selectedIndex = 0; });
+  }
+  document.addEventListener('click', function (e) {
+    var add = e.target.closest('[data-add-row]');
+    if (add) {
+      var box = add.parentElement.querySelector('[data-rows]');
+      var rows = box.querySelectorAll('[data-row]');
+      var last = rows[rows.length - 1];
+      var copy = last.cloneNode(true);
+      clear(copy);
+      last.parentElement.appendChild(copy);
+      var first = copy.querySelector('input, select');
+      if (first) first.focus();
+      return;
+    }
+    var remove = e.target.closest('[data-remove-row]');
+    if (remove) {
+      var row = remove.closest('[data-row]');
+      if (row.parentElement.querySelectorAll('[data-row]').length > 1) row.remove();
+      else clear(row);
+    }
+  });
+})();
+
+/* ---- Search-as-you-type pickers: <input data-suggest="/api/v1/customers" list="…"> ---- */
+(function () {
+  var timer;
+  document.addEventListener('input', function (e) {
+    var input = e.target.closest && e.target.closest('input[data-suggest]');
+    if (!input) return;
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      var q = input.value.trim();
+      if (!q) return;
+      fetch(input.dataset.suggest + '?q=' + encodeURIComponent(q) + '&per_page=10', { headers: { Accept: 'application/json' }, credentials: 'same-origin' })
+        .then(function (r) { return r.ok ? r.json() : { items: [] }; })
+        .then(function (data) {
+          var list = document.getElementById(input.getAttribute('list'));
+          if (!list) return;
+          list.replaceChildren.apply(list, (data.items || []).map(function (c) {
+            var o = document.createElement('option');
+            o.value = c.code;
+            o.label = c.name + ' ' + ((c.phones || [])[0] || '') + ' ' + ((c.rooms || []).map(function (r) { return r.room_code; }).join(' '));
+            return o;
+          }));
+        })
+        .catch(function () {});
+    }, 200);
+  });
+})();

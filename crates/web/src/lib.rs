@@ -11,7 +11,9 @@ mod shell;
 mod view;
 
 mod audit;
+mod customer;
 mod messaging;
+mod occupancy;
 mod org;
 mod property;
 mod report;
@@ -44,6 +46,8 @@ pub fn router(state: AppState) -> Router {
         .merge(audit::routes())
         .merge(messaging::routes())
         .merge(property::routes())
+        .merge(customer::routes())
+        .merge(occupancy::routes())
         .merge(report::routes())
         .merge(openapi::routes())
         .layer(middleware::from_fn_with_state(state.clone(), auth::authenticate))

@@ -11,7 +11,7 @@ use utoipa::{
     Modify, OpenApi,
 };
 
-use crate::{audit, messaging, org, property, report, settings, SharedState};
+use crate::{audit, customer, messaging, occupancy, org, property, report, settings, SharedState};
 
 struct BearerAuth;
 
@@ -45,6 +45,11 @@ impl Modify for BearerAuth {
         property::api::list_buildings, property::api::create_building, property::api::get_building, property::api::update_building,
         property::api::list_rooms, property::api::create_room, property::api::get_room, property::api::update_room,
         property::api::preview_batch, property::api::commit_batch,
+        customer::api::list, customer::api::create, customer::api::get_one, customer::api::update, customer::api::delete,
+        customer::api::rooms, customer::api::enable, customer::api::disable, customer::api::request_rename,
+        customer::api::list_renames, customer::api::approve, customer::api::reject,
+        occupancy::api::room_occupancy, occupancy::api::create_handover, occupancy::api::move_in, occupancy::api::move_out,
+        occupancy::api::room_customers, occupancy::api::leases,
         report::workbench_api,
     )
 )]

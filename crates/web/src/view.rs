@@ -307,6 +307,8 @@ pub struct Field {
     pub hint: String,
     pub error: Option<String>,
     pub options: Vec<SelectOption>,
+    /// JSON list endpoint that suggests values as the user types.
+    pub suggest: String,
 }
 
 impl Field {
@@ -336,6 +338,11 @@ impl Field {
 
     pub fn options(mut self, options: Vec<SelectOption>) -> Self {
         self.options = options;
+        self
+    }
+
+    pub fn suggest(mut self, url: &str) -> Self {
+        self.suggest = url.into();
         self
     }
 }

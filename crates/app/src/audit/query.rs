@@ -120,3 +120,20 @@ pub async fn get_audit(db: &Db, caller: &Caller, id: i32) -> AppResult<AuditRow>
         .await?
         .ok_or(crate::AppError::NotFound)
 }
+
+/// The change history of one record and the records around it, newest
+/// first: `(entity, ids)` pairs, e.g. a customer with its occupancies. The
+/// caller must already be allowed to see the record.
+pub async fn timeline(db: &Db, parts: &[(&str, Vec<i32>)], limit: u64) -> AppResult<Vec<AuditRow>> {
+    let mut any = Condition::any();
+    for (entity, ids) in parts {
+        if !ids.is_empty() {
+            any = any.add(
+                Condition::all()
+                    .add(audit_log::Column::Entity.eq(*entity))
+                    .add(audit_log::Column::EntityId.is_in(ids.iter().map(|i| i.to_string()))),
+            );
+        }
+    }
+    Ok(audit_log::Entity::find().filter(any).order_by_desc(audit_log::Column::Id).limit(limit).all(&db.conn).await?)
+}

@@ -42,11 +42,13 @@ async fn permissions_of(db: &Db, user_id: i32) -> AppResult<BTreeSet<String>> {
     Ok(perms.into_iter().collect())
 }
 
-async fn projects_of(db: &Db, u: &user::Model, units: &BTreeSet<i32>) -> AppResult<BTreeSet<i32>> {
-    let ids: Vec<i32> = if u.all_projects || u.superuser {
+/// The projects a user may touch, each with its management office.
+async fn projects_of(db: &Db, u: &user::Model, units: &BTreeSet<i32>) -> AppResult<Vec<(i32, i32)>> {
+    let pairs: Vec<(i32, i32)> = if u.all_projects || u.superuser {
         project::Entity::find()
             .select_only()
             .column(project::Column::Id)
+            .column(project::Column::OrgUnitId)
             .filter(project::Column::OrgUnitId.is_in(units.iter().copied()))
             .into_tuple()
             .all(&db.conn)
@@ -62,13 +64,14 @@ async fn projects_of(db: &Db, u: &user::Model, units: &BTreeSet<i32>) -> AppResu
         project::Entity::find()
             .select_only()
             .column(project::Column::Id)
+            .column(project::Column::OrgUnitId)
             .filter(project::Column::Id.is_in(explicit))
             .filter(project::Column::OrgUnitId.is_in(units.iter().copied()))
             .into_tuple()
             .all(&db.conn)
             .await?
     };
-    Ok(ids.into_iter().collect())
+    Ok(pairs)
 }
 
 /// Loads the caller for an authenticated, enabled user.
@@ -76,7 +79,9 @@ pub async fn load_caller(db: &Db, u: user::Model, ip: &str, csrf_token: String) 
     let units = visible_units(db, &u).await?;
     let unit_ids: BTreeSet<i32> = units.iter().map(|x| x.id).collect();
     let companies = units.iter().filter(|x| x.kind == OrgUnitKind::Company.code()).map(|x| x.id).collect();
-    let projects = projects_of(db, &u, &unit_ids).await?;
+    let pairs = projects_of(db, &u, &unit_ids).await?;
+    let projects = pairs.iter().map(|(p, _)| *p).collect();
+    let offices = pairs.iter().map(|(_, o)| *o).collect();
     let permissions = permissions_of(db, u.id).await?;
     Ok(Caller {
         user_id: u.id,
@@ -86,7 +91,7 @@ pub async fn load_caller(db: &Db, u: user::Model, ip: &str, csrf_token: String) 
         company_id: u.company_id,
         must_change_password: u.must_change_password,
         permissions,
-        scope: Scope { superuser: u.superuser, units: unit_ids, companies, projects },
+        scope: Scope { superuser: u.superuser, units: unit_ids, companies, projects, offices },
         ip: ip.to_string(),
         csrf_token,
     })

@@ -539,3 +539,10 @@ pub async fn commit_batch(db: &Db, caller: &Caller, input: &BatchInput) -> AppRe
     txn.commit().await?;
     Ok(count)
 }
+
+/// A room in scope with the management office it belongs to.
+pub async fn with_office(db: &Db, caller: &Caller, id: i32) -> AppResult<(RoomView, i32)> {
+    let r = get(db, caller, id).await?;
+    let office = project_e::Entity::find_by_id(r.room.project_id).one(&db.conn).await?.map(|p| p.org_unit_id).ok_or(AppError::NotFound)?;
+    Ok((r, office))
+}

@@ -15,6 +15,9 @@ pub struct Scope {
     pub companies: BTreeSet<i32>,
     /// Projects the caller may touch.
     pub projects: BTreeSet<i32>,
+    /// Management offices of those projects: customers belong to an office
+    /// and are visible to whoever works on one of its projects.
+    pub offices: BTreeSet<i32>,
 }
 
 impl Scope {
@@ -29,6 +32,10 @@ impl Scope {
     pub fn sees_project(&self, project_id: i32) -> bool {
         self.superuser || self.projects.contains(&project_id)
     }
+
+    pub fn sees_office(&self, office_id: i32) -> bool {
+        self.superuser || self.offices.contains(&office_id)
+    }
 }
 
 #[cfg(test)]
@@ -37,7 +44,7 @@ mod tests {
 
     #[test]
     fn superuser_sees_all_others_only_their_sets() {
-        let s = Scope { superuser: false, units: [1, 2].into(), companies: [1].into(), projects: [10].into() };
+        let s = Scope { superuser: false, units: [1, 2].into(), companies: [1].into(), projects: [10].into(), offices: [3].into() };
         assert!(s.sees_unit(2) && !s.sees_unit(3));
         assert!(s.sees_company(1) && !s.sees_company(2));
         assert!(s.sees_project(10) && !s.sees_project(11));

@@ -48,6 +48,8 @@ async fn fresh_database() -> (String, Option<TempDir>) {
 impl TestApp {
     /// A server over an empty, migrated database.
     pub async fn empty() -> Self {
+        // Internal errors are logged, not shown; a failing test prints them.
+        let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
         let (url, dir) = fresh_database().await;
         let db = app::Db::connect(&url).await.expect("connect");
         db.migrate().await.expect("migrate");

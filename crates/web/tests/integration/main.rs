@@ -6,6 +6,7 @@ mod harness;
 
 mod audit;
 mod auth;
+mod customer;
 mod locking;
 mod ops;
 mod org;

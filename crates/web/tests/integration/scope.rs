@@ -44,6 +44,8 @@ struct Records {
     holiday: i64,
     building: i64,
     room: i64,
+    customer: i64,
+    occupancy: i64,
 }
 
 async fn snapshot(s: &Session, r: &Records) -> Vec<Value> {
@@ -61,6 +63,8 @@ async fn snapshot(s: &Session, r: &Records) -> Vec<Value> {
         format!("/api/v1/holidays?company={}", r.company),
         format!("/api/v1/buildings/{}", r.building),
         format!("/api/v1/rooms/{}", r.room),
+        format!("/api/v1/customers/{}", r.customer),
+        format!("/api/v1/rooms/{}/occupancy", r.room),
     ] {
         let (status, body) = s.get(&path).await;
         assert_eq!(status, StatusCode::OK, "B sees its own {path}");
@@ -100,6 +104,15 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
             json!({"building_id": building["id"], "code": "G1-0101", "floor": 1, "room_type": "residential", "status": "vacant"}),
         )
         .await;
+    let (status, cust) = b
+        .post("/api/v1/customers", json!({"org_unit_id": yunshan, "code": "G1-0101", "name": "广州业主", "phones": ["13900000001"]}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{cust}");
+    let (_, occ) = b
+        .post("/api/v1/occupancies", json!({"room_id": room["id"], "customer_id": cust["id"], "role": "owner", "date": "2026-01-01"}))
+        .await;
+    let (_, rename_order) =
+        b.post(&format!("/api/v1/customers/{}/rename-orders", cust["id"]), json!({"new_name": "广州业主乙", "reason": "过户"})).await;
     let r = Records {
         company: gz,
         office: yunshan,
@@ -113,7 +126,10 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
         holiday: holidays["items"][0]["id"].as_i64().unwrap(),
         building: building["id"].as_i64().unwrap(),
         room: room["id"].as_i64().unwrap(),
+        customer: cust["id"].as_i64().unwrap(),
+        occupancy: occ["occupancy_id"].as_i64().unwrap(),
     };
+    let rename_id = rename_order["id"].as_i64().unwrap();
     let before = snapshot(&b, &r).await;
     let audit_before = b.get("/api/v1/audit-logs?per_page=1").await.1["total"].clone();
 
@@ -132,6 +148,9 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
         format!("/api/v1/buildings/{}", r.building),
         format!("/api/v1/buildings?project_id={}", r.project),
         format!("/api/v1/rooms/{}", r.room),
+        format!("/api/v1/customers/{}", r.customer),
+        format!("/api/v1/customers/{}/rooms", r.customer),
+        format!("/api/v1/rooms/{}/occupancy", r.room),
     ];
     for path in &reads {
         let (status, body) = a.get(path).await;
@@ -173,6 +192,14 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
         (Method::DELETE, format!("/api/v1/holidays/{}", r.holiday), json!({})),
         (Method::PUT, format!("/api/v1/buildings/{}", r.building), json!({"version": 1, "code": "X"})),
         (Method::PUT, format!("/api/v1/rooms/{}", r.room), json!({"version": 1, "code": "X", "room_type": "shop", "status": "vacant"})),
+        (Method::PUT, format!("/api/v1/customers/{}", r.customer), json!({"version": 1, "code": "X", "name": "X", "org_unit_id": junlin})),
+        (Method::DELETE, format!("/api/v1/customers/{}", r.customer), v.clone()),
+        (Method::POST, format!("/api/v1/customers/{}/disable", r.customer), v.clone()),
+        (Method::POST, format!("/api/v1/customers/{}/enable", r.customer), v.clone()),
+        (Method::POST, format!("/api/v1/customers/{}/rename-orders", r.customer), json!({"new_name": "X", "reason": "X"})),
+        (Method::POST, format!("/api/v1/rename-orders/{rename_id}/approve"), v.clone()),
+        (Method::POST, format!("/api/v1/rename-orders/{rename_id}/reject"), v.clone()),
+        (Method::POST, format!("/api/v1/occupancies/{}/move-out", r.occupancy), json!({"version": 1, "date": "2026-02-01", "reason": "X"})),
     ];
     for (method, path, body) in &writes {
         let (status, answer) = a.send(method.clone(), path, body.clone()).await;
@@ -200,6 +227,13 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
         format!("/property/buildings/new?project_id={}", r.project),
         format!("/property/rooms/{}/edit", r.room),
         format!("/property/rooms/new?building_id={}", r.building),
+        format!("/property/rooms/{}", r.room),
+        format!("/customers/{}", r.customer),
+        format!("/customers/{}/edit", r.customer),
+        format!("/customers/{}/rename", r.customer),
+        format!("/occupancy/handover/new?room_id={}", r.room),
+        format!("/occupancy/move-in/new?room_id={}", r.room),
+        format!("/occupancy/{}/move-out", r.occupancy),
     ];
     for path in &page_reads {
         let (status, _) = a.page(path).await;
@@ -227,6 +261,16 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
             vec![("floor_from", "1"), ("floor_to", "2"), ("rooms_per_floor", "1"), ("pattern", "{floor}{no}"), ("action", "commit")],
         ),
         (format!("/property/rooms/{}/edit", r.room), vec![("code", "X"), ("version", "1")]),
+        (format!("/customers/{}/edit", r.customer), vec![("code", "X"), ("version", "1")]),
+        (format!("/customers/{}/disable", r.customer), vec![("version", "1")]),
+        (format!("/customers/{}/rename", r.customer), vec![("new_name", "X"), ("reason", "X")]),
+        (format!("/customers/renames/{rename_id}/approve"), vec![("version", "1")]),
+        (format!("/occupancy/handover/new?room_id={}", r.room), vec![("customer_code", "G1-0101"), ("date", "2026-01-01")]),
+        (
+            format!("/occupancy/move-in/new?room_id={}", r.room),
+            vec![("customer_code", "G1-0101"), ("role", "resident"), ("date", "2026-01-01")],
+        ),
+        (format!("/occupancy/{}/move-out", r.occupancy), vec![("date", "2026-02-01"), ("reason", "X"), ("version", "1")]),
     ];
     for (path, fields) in &page_writes {
         let (status, _) = a.form(path, fields).await;
@@ -248,6 +292,14 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
     let (status, _) = a
         .post("/api/v1/rooms", json!({"building_id": r.building, "code": "SPY", "floor": 1, "room_type": "shop", "status": "vacant"}))
         .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = a.post("/api/v1/customers", json!({"org_unit_id": yunshan, "code": "SPY", "name": "间谍"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = a
+        .post("/api/v1/occupancies", json!({"room_id": r.room, "customer_id": r.customer, "role": "resident", "date": "2026-01-01"}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = a.post("/api/v1/handovers", json!({"room_id": r.room, "customer_id": r.customer, "date": "2026-01-01"})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let (status, _) = a.post("/api/v1/rooms/batch", json!({"building_id": r.building, "floor_from": 1, "floor_to": 1, "rooms_per_floor": 1, "pattern": "{floor}{no}", "room_type": "shop", "status": "vacant"})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);

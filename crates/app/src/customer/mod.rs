@@ -1,0 +1,6 @@
+//! Customers (CUS-1…7): the record with household, contacts, vehicles, bank
+//! accounts and tags; search; rename orders.
+
+pub mod record;
+pub mod rename;
+pub mod search;

@@ -1,0 +1,597 @@
+//! Occupancy (OCC-1, OCC-3…7): handover, move-in, move-out, the billing
+//! party, the room–customer table and lease-expiry reminders.
+//!
+//! Arrears and prepayment transfer on handover and move-in (OCC-1, OCC-3)
+//! and developer-paid fees (OCC-2) arrive with billing; they will join these
+//! use cases' transactions.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{NaiveDate, Utc};
+use domain::{
+    audit::AuditAction,
+    occupancy::{billing_party, check_move_in, replaced_by, Holder, OccupantRole},
+    property::RoomStatus,
+    validation::normalize_text,
+    FieldErrors,
+};
+use sea_orm::{
+    sea_query::Query, ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    audit::{self, Change},
+    customer::record,
+    entity::{customer, handover, occupancy, project, room},
+    property::room as rooms,
+    settings, AppError, AppResult, Caller, Db, Page, PageRequest,
+};
+
+/// A current holder of a room with the customer's name.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct HolderView {
+    pub occupancy_id: i32,
+    pub customer_id: i32,
+    pub customer_name: String,
+    pub customer_code: String,
+    pub role: String,
+    pub role_label: &'static str,
+    pub start_date: NaiveDate,
+    pub end_date: Option<NaiveDate>,
+    pub lease_start: Option<NaiveDate>,
+    pub lease_end: Option<NaiveDate>,
+    pub end_reason: String,
+}
+
+async fn holder_views(db: &impl ConnectionTrait, occs: Vec<occupancy::Model>) -> AppResult<Vec<HolderView>> {
+    let customers: BTreeMap<i32, customer::Model> = customer::Entity::find()
+        .filter(customer::Column::Id.is_in(occs.iter().map(|o| o.customer_id).collect::<BTreeSet<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    Ok(occs
+        .into_iter()
+        .map(|o| {
+            let c = customers.get(&o.customer_id);
+            HolderView {
+                occupancy_id: o.id,
+                customer_id: o.customer_id,
+                customer_name: c.map(|c| c.name.clone()).unwrap_or_default(),
+                customer_code: c.map(|c| c.code.clone()).unwrap_or_default(),
+                role_label: OccupantRole::from_code(&o.role).map_or("", OccupantRole::label),
+                role: o.role,
+                start_date: o.start_date,
+                end_date: o.end_date,
+                lease_start: o.lease_start,
+                lease_end: o.lease_end,
+                end_reason: o.end_reason,
+            }
+        })
+        .collect())
+}
+
+async fn current(db: &impl ConnectionTrait, room_id: i32) -> AppResult<Vec<occupancy::Model>> {
+    Ok(occupancy::Entity::find().filter(occupancy::Column::RoomId.eq(room_id)).filter(occupancy::Column::EndDate.is_null()).all(db).await?)
+}
+
+fn holders_of(occs: &[occupancy::Model]) -> Vec<Holder<i32>> {
+    occs.iter().filter_map(|o| OccupantRole::from_code(&o.role).map(|role| Holder { customer: o.customer_id, role })).collect()
+}
+
+/// Everything the room page shows about who lives there.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RoomOccupancy {
+    pub current: Vec<HolderView>,
+    pub history: Vec<HolderView>,
+    /// The billing party (OCC-5): resident, else tenant, else owner.
+    pub billing_party: Option<HolderView>,
+}
+
+pub async fn of_room(db: &Db, caller: &Caller, room_id: i32) -> AppResult<RoomOccupancy> {
+    rooms::get_model(&db.conn, caller, room_id).await?;
+    let all = occupancy::Entity::find()
+        .filter(occupancy::Column::RoomId.eq(room_id))
+        .order_by_desc(occupancy::Column::StartDate)
+        .order_by_desc(occupancy::Column::Id)
+        .all(&db.conn)
+        .await?;
+    let current_occs: Vec<occupancy::Model> = all.iter().filter(|o| o.end_date.is_none()).cloned().collect();
+    let party = billing_party(&holders_of(&current_occs));
+    let views = holder_views(&db.conn, all).await?;
+    let current: Vec<HolderView> = views.iter().filter(|v| v.end_date.is_none()).cloned().collect();
+    let billing_party = party.and_then(|p| current.iter().find(|v| v.customer_id == p.customer && v.role == p.role.code()).cloned());
+    Ok(RoomOccupancy { current, history: views, billing_party })
+}
+
+/// Ends occupancies at `date` with a reason, inside the caller's transaction.
+async fn end(db: &impl ConnectionTrait, occs: &[occupancy::Model], date: NaiveDate, reason: &str) -> AppResult<()> {
+    for o in occs {
+        let mut am = o.clone().into_active_model();
+        am.end_date = Set(Some(date.max(o.start_date)));
+        am.end_reason = Set(reason.into());
+        am.version = Set(o.version + 1);
+        am.update(db).await?;
+    }
+    Ok(())
+}
+
+/// Room status follows occupancy: someone holds it → occupied; nobody →
+/// vacant (an unsold room stays unsold until handed over).
+async fn sync_room_status(db: &impl ConnectionTrait, room: &room::Model) -> AppResult<()> {
+    let held = !current(db, room.id).await?.is_empty();
+    let status = match (held, RoomStatus::from_code(&room.status)) {
+        (true, Some(RoomStatus::Renovating)) => RoomStatus::Renovating,
+        (true, _) => RoomStatus::Occupied,
+        (false, Some(RoomStatus::Occupied)) => RoomStatus::Vacant,
+        (false, s) => s.unwrap_or(RoomStatus::Vacant),
+    };
+    if status.code() != room.status {
+        let mut am = room.clone().into_active_model();
+        am.status = Set(status.code().into());
+        am.version = Set(room.version + 1);
+        am.updated_at = Set(Utc::now());
+        am.update(db).await?;
+    }
+    Ok(())
+}
+
+fn parse_date(errors: &mut FieldErrors, field: &str, text: &str, required: bool) -> Option<NaiveDate> {
+    let t = normalize_text(text);
+    if t.is_empty() {
+        if required {
+            errors.add(field, "请选择日期");
+        }
+        return None;
+    }
+    let d = NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok();
+    if d.is_none() {
+        errors.add(field, "日期格式应为 2026-11-22");
+    }
+    d
+}
+
+/// Room and customer of an occupancy change, both in scope and in the same
+/// management office.
+async fn room_and_customer(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    room_id: Option<i32>,
+    customer_id: Option<i32>,
+    errors: &mut FieldErrors,
+) -> AppResult<Option<(room::Model, customer::Model)>> {
+    let r = match room_id {
+        Some(id) => rooms::get_model(db, caller, id).await.ok(),
+        None => None,
+    };
+    if r.is_none() {
+        errors.add("room_id", "请选择房间");
+    }
+    let c = match customer_id {
+        Some(id) => record::get_model(db, caller, id).await.ok(),
+        None => None,
+    };
+    if c.is_none() {
+        errors.add("customer_id", "请选择客户");
+    }
+    let (Some(r), Some(c)) = (r, c) else { return Ok(None) };
+    let office = project::Entity::find_by_id(r.project_id).one(db).await?.map(|p| p.org_unit_id);
+    if office != Some(c.org_unit_id) {
+        errors.add("customer_id", "客户与房间不属于同一管理处");
+    }
+    if !c.enabled {
+        errors.add("customer_id", "该客户已禁用");
+    }
+    Ok(Some((r, c)))
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct MoveInInput {
+    #[serde(default)]
+    pub room_id: Option<i32>,
+    #[serde(default)]
+    pub customer_id: Option<i32>,
+    /// `owner`, `tenant` or `resident`.
+    #[serde(default)]
+    pub role: String,
+    #[serde(default)]
+    pub date: String,
+    #[serde(default)]
+    pub lease_start: String,
+    #[serde(default)]
+    pub lease_end: String,
+}
+
+/// Moves a customer into a room (OCC-3); the earlier holder of the same role
+/// moves out on the same day.
+pub async fn move_in(db: &Db, caller: &Caller, input: &MoveInInput) -> AppResult<HolderView> {
+    caller.require("occupancy.create")?;
+    let txn = db.begin().await?;
+    let mut errors = FieldErrors::new();
+    let role = OccupantRole::from_code(&input.role);
+    if role.is_none() {
+        errors.add("role", "请选择迁入身份");
+    }
+    let date = parse_date(&mut errors, "date", &input.date, true);
+    let lease_start = parse_date(&mut errors, "lease_start", &input.lease_start, false);
+    let lease_end = parse_date(&mut errors, "lease_end", &input.lease_end, false);
+    let pair = room_and_customer(&*txn, caller, input.room_id, input.customer_id, &mut errors).await?;
+    if let (Some(role), Some(date)) = (role, date) {
+        let lease = lease_start.zip(lease_end);
+        if let Err((field, m)) = check_move_in(role, date, lease, Utc::now().date_naive()) {
+            errors.add(field, m);
+        }
+    }
+    errors.into_result()?;
+    let ((r, c), role, date) = (pair.expect("validated"), role.expect("validated"), date.expect("validated"));
+    let now_holders = current(&*txn, r.id).await?;
+    let incoming = Holder { customer: c.id, role };
+    if holders_of(&now_holders).contains(&incoming) {
+        return Err(AppError::field("customer_id", format!("{} 已是该房间的{}", c.name, role.label())));
+    }
+    let leaving: Vec<occupancy::Model> = replaced_by(&holders_of(&now_holders), incoming, false)
+        .into_iter()
+        .filter_map(|h| now_holders.iter().find(|o| o.customer_id == h.customer && o.role == h.role.code()).cloned())
+        .collect();
+    end(&*txn, &leaving, date, &format!("新{}迁入", role.label())).await?;
+    let o = occupancy::ActiveModel {
+        room_id: Set(r.id),
+        customer_id: Set(c.id),
+        project_id: Set(r.project_id),
+        role: Set(role.code().into()),
+        start_date: Set(date),
+        end_date: Set(None),
+        lease_start: Set(if role == OccupantRole::Tenant { lease_start } else { None }),
+        lease_end: Set(if role == OccupantRole::Tenant { lease_end } else { None }),
+        end_reason: Set(String::new()),
+        handover_id: Set(None),
+        created_by: Set(caller.user_id),
+        created_at: Set(Utc::now()),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(&*txn)
+    .await?;
+    sync_room_status(&*txn, &r).await?;
+    let mut touched: Vec<i32> = leaving.iter().map(|o| o.customer_id).collect();
+    touched.push(c.id);
+    record::refresh_search(&*txn, &touched).await?;
+    audit::record(
+        &*txn,
+        caller,
+        Change::new("occupancy", o.id, AuditAction::MoveIn)
+            .company(Some(c.company_id))
+            .summary(format!("{} 以{}身份迁入 {}", c.name, role.label(), r.code))
+            .after(&o),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(holder_views(&db.conn, vec![o]).await?.remove(0))
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct MoveOutInput {
+    #[serde(default)]
+    pub date: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Ends one occupancy (OCC-4); the history is kept.
+pub async fn move_out(db: &Db, caller: &Caller, occupancy_id: i32, version: i32, input: &MoveOutInput) -> AppResult<HolderView> {
+    caller.require("occupancy.create")?;
+    let txn = db.begin().await?;
+    let o = occupancy::Entity::find_by_id(occupancy_id)
+        .filter(caller.projects_condition(occupancy::Column::ProjectId))
+        .one(&*txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if o.version != version {
+        return Err(AppError::stale());
+    }
+    if o.end_date.is_some() {
+        return Err(AppError::Conflict("该客户已迁出".into()));
+    }
+    let mut errors = FieldErrors::new();
+    let date = parse_date(&mut errors, "date", &input.date, true);
+    let reason = errors.required("reason", "迁出原因", &normalize_text(&input.reason));
+    if let Some(d) = date {
+        if d < o.start_date {
+            errors.add("date", format!("迁出日期不能早于迁入日期 {}", o.start_date));
+        }
+        if d > Utc::now().date_naive() {
+            errors.add("date", "迁出日期不能晚于今天");
+        }
+    }
+    errors.into_result()?;
+    end(&*txn, std::slice::from_ref(&o), date.expect("validated"), &reason).await?;
+    let r = room::Entity::find_by_id(o.room_id).one(&*txn).await?.ok_or(AppError::NotFound)?;
+    sync_room_status(&*txn, &r).await?;
+    record::refresh_search(&*txn, &[o.customer_id]).await?;
+    let after = occupancy::Entity::find_by_id(o.id).one(&*txn).await?.ok_or(AppError::NotFound)?;
+    let c = customer::Entity::find_by_id(o.customer_id).one(&*txn).await?.ok_or(AppError::NotFound)?;
+    audit::record(
+        &*txn,
+        caller,
+        Change::new("occupancy", o.id, AuditAction::MoveOut)
+            .company(Some(c.company_id))
+            .summary(format!("{} 迁出 {}（{}）", c.name, r.code, reason))
+            .before(&o)
+            .after(&after),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(holder_views(&db.conn, vec![after]).await?.remove(0))
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct HandoverInput {
+    #[serde(default)]
+    pub room_id: Option<i32>,
+    #[serde(default)]
+    pub customer_id: Option<i32>,
+    #[serde(default)]
+    pub contract_no: String,
+    #[serde(default)]
+    pub document_no: String,
+    #[serde(default)]
+    pub date: String,
+    #[serde(default)]
+    pub notes: String,
+    /// Every earlier occupant moves out (the default); otherwise only the
+    /// earlier owner does.
+    #[serde(default = "yes")]
+    pub move_out_others: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Handover (OCC-1, 入伙): the owner takes the room; by default every earlier
+/// occupant moves out, all in one transaction.
+pub async fn handover(db: &Db, caller: &Caller, input: &HandoverInput) -> AppResult<handover::Model> {
+    caller.require("occupancy.create")?;
+    let txn = db.begin().await?;
+    let mut errors = FieldErrors::new();
+    let date = parse_date(&mut errors, "date", &input.date, true);
+    if date.is_some_and(|d| d > Utc::now().date_naive()) {
+        errors.add("date", "入伙日期不能晚于今天");
+    }
+    let contract_no = normalize_text(&input.contract_no);
+    errors.max_chars("contract_no", "购房合同号", &contract_no, 64);
+    let document_no = normalize_text(&input.document_no);
+    errors.max_chars("document_no", "入伙单号", &document_no, 64);
+    let notes = normalize_text(&input.notes);
+    errors.max_chars("notes", "验收意见", &notes, 500);
+    let pair = room_and_customer(&*txn, caller, input.room_id, input.customer_id, &mut errors).await?;
+    errors.into_result()?;
+    let ((r, c), date) = (pair.expect("validated"), date.expect("validated"));
+    let now_holders = current(&*txn, r.id).await?;
+    let incoming = Holder { customer: c.id, role: OccupantRole::Owner };
+    let leaving: Vec<occupancy::Model> = replaced_by(&holders_of(&now_holders), incoming, input.move_out_others)
+        .into_iter()
+        .filter_map(|h| now_holders.iter().find(|o| o.customer_id == h.customer && o.role == h.role.code()).cloned())
+        .collect();
+    end(&*txn, &leaving, date, "入伙迁出").await?;
+    let number = settings::next_number(&*txn, c.company_id, "handover", Utc::now().date_naive()).await?;
+    let h = handover::ActiveModel {
+        number: Set(number),
+        room_id: Set(r.id),
+        customer_id: Set(c.id),
+        project_id: Set(r.project_id),
+        contract_no: Set(contract_no),
+        document_no: Set(document_no),
+        handover_date: Set(date),
+        notes: Set(notes),
+        moved_out_others: Set(input.move_out_others),
+        created_by: Set(caller.user_id),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&*txn)
+    .await?;
+    if !holders_of(&now_holders).contains(&incoming) {
+        occupancy::ActiveModel {
+            room_id: Set(r.id),
+            customer_id: Set(c.id),
+            project_id: Set(r.project_id),
+            role: Set(OccupantRole::Owner.code().into()),
+            start_date: Set(date),
+            end_date: Set(None),
+            lease_start: Set(None),
+            lease_end: Set(None),
+            end_reason: Set(String::new()),
+            handover_id: Set(Some(h.id)),
+            created_by: Set(caller.user_id),
+            created_at: Set(Utc::now()),
+            version: Set(1),
+            ..Default::default()
+        }
+        .insert(&*txn)
+        .await?;
+    }
+    let mut am = r.clone().into_active_model();
+    am.delivery_date = Set(r.delivery_date.or(Some(date)));
+    am.updated_at = Set(Utc::now());
+    let r = am.update(&*txn).await?;
+    sync_room_status(&*txn, &r).await?;
+    let mut touched: Vec<i32> = leaving.iter().map(|o| o.customer_id).collect();
+    touched.push(c.id);
+    record::refresh_search(&*txn, &touched).await?;
+    audit::record(
+        &*txn,
+        caller,
+        Change::new("handover", h.id, AuditAction::Handover)
+            .company(Some(c.company_id))
+            .summary(format!("入伙登记 {}：{} 收楼 {}，{} 位原住户迁出", h.number, c.name, r.code, leaving.len()))
+            .after(&h),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(h)
+}
+
+/// One row of the room–customer table (OCC-6).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RoomCustomers {
+    pub room_id: i32,
+    pub room_code: String,
+    pub project_id: i32,
+    pub status: String,
+    pub owner: String,
+    pub tenant: String,
+    pub resident: String,
+    pub billing_party: String,
+    pub billing_role: &'static str,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct RoomCustomerFilter {
+    #[serde(default)]
+    pub project_id: Option<i32>,
+    #[serde(default)]
+    pub building_id: Option<i32>,
+}
+
+pub async fn room_customers(db: &Db, caller: &Caller, req: &PageRequest, f: &RoomCustomerFilter) -> AppResult<Page<RoomCustomers>> {
+    caller.require("occupancy.view")?;
+    let mut cond = caller.projects_condition(room::Column::ProjectId);
+    if let Some(p) = f.project_id {
+        cond = cond.add(room::Column::ProjectId.eq(p));
+    }
+    if let Some(b) = f.building_id {
+        cond = cond.add(room::Column::BuildingId.eq(b));
+    }
+    if let Some(k) = req.keyword() {
+        cond = cond.add(room::Column::Code.contains(normalize_text(&k)));
+    }
+    let q = room::Entity::find().filter(cond);
+    let total = q.clone().count(&db.conn).await?;
+    let rooms = q.order_by_asc(room::Column::Code).offset(req.offset()).limit(req.per_page()).all(&db.conn).await?;
+    let occs = occupancy::Entity::find()
+        .filter(occupancy::Column::RoomId.is_in(rooms.iter().map(|r| r.id).collect::<Vec<_>>()))
+        .filter(occupancy::Column::EndDate.is_null())
+        .all(&db.conn)
+        .await?;
+    let names: BTreeMap<i32, String> = customer::Entity::find()
+        .filter(customer::Column::Id.is_in(occs.iter().map(|o| o.customer_id).collect::<BTreeSet<_>>()))
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
+    let items = rooms
+        .into_iter()
+        .map(|r| {
+            let here: Vec<occupancy::Model> = occs.iter().filter(|o| o.room_id == r.id).cloned().collect();
+            let name_in = |role: OccupantRole| {
+                here.iter()
+                    .filter(|o| o.role == role.code())
+                    .filter_map(|o| names.get(&o.customer_id).cloned())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            };
+            let party = billing_party(&holders_of(&here));
+            RoomCustomers {
+                room_id: r.id,
+                room_code: r.code.clone(),
+                project_id: r.project_id,
+                status: RoomStatus::from_code(&r.status).map_or("", RoomStatus::label).into(),
+                owner: name_in(OccupantRole::Owner),
+                tenant: name_in(OccupantRole::Tenant),
+                resident: name_in(OccupantRole::Resident),
+                billing_party: party.and_then(|p| names.get(&p.customer).cloned()).unwrap_or_default(),
+                billing_role: party.map_or("无（空置）", |p| p.role.label()),
+            }
+        })
+        .collect();
+    Ok(Page { items, total })
+}
+
+/// Handed-over rooms per project in scope: (project name, rooms, handed over).
+pub async fn handover_counts(db: &Db, caller: &Caller) -> AppResult<Vec<(String, u64, u64)>> {
+    caller.require("occupancy.view")?;
+    let projects = project::Entity::find()
+        .filter(caller.projects_condition(project::Column::Id))
+        .order_by_asc(project::Column::Code)
+        .all(&db.conn)
+        .await?;
+    let mut out = Vec::with_capacity(projects.len());
+    for p in projects {
+        let rooms = room::Entity::find().filter(room::Column::ProjectId.eq(p.id)).count(&db.conn).await?;
+        let handed = room::Entity::find()
+            .filter(room::Column::ProjectId.eq(p.id))
+            .filter(room::Column::Id.in_subquery(Query::select().column(handover::Column::RoomId).from(handover::Entity).to_owned()))
+            .count(&db.conn)
+            .await?;
+        out.push((p.name, rooms, handed));
+    }
+    Ok(out)
+}
+
+/// A tenant whose lease ends soon (OCC-7).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LeaseDue {
+    pub occupancy_id: i32,
+    pub customer_id: i32,
+    pub customer_name: String,
+    pub room_id: i32,
+    pub room_code: String,
+    pub lease_end: NaiveDate,
+    pub days_left: i64,
+}
+
+/// Tenants in scope whose lease ends within `days` (default 30), soonest first.
+pub async fn leases_ending(db: &Db, caller: &Caller, days: i64, limit: u64) -> AppResult<Vec<LeaseDue>> {
+    caller.require("occupancy.view")?;
+    let today = Utc::now().date_naive();
+    let occs = occupancy::Entity::find()
+        .filter(caller.projects_condition(occupancy::Column::ProjectId))
+        .filter(occupancy::Column::EndDate.is_null())
+        .filter(occupancy::Column::Role.eq(OccupantRole::Tenant.code()))
+        .filter(
+            Condition::all()
+                .add(occupancy::Column::LeaseEnd.gte(today))
+                .add(occupancy::Column::LeaseEnd.lte(today + chrono::Duration::days(days))),
+        )
+        .order_by_asc(occupancy::Column::LeaseEnd)
+        .limit(limit)
+        .all(&db.conn)
+        .await?;
+    let codes: BTreeMap<i32, String> = room::Entity::find()
+        .filter(room::Column::Id.is_in(occs.iter().map(|o| o.room_id).collect::<BTreeSet<_>>()))
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.code))
+        .collect();
+    let views = holder_views(&db.conn, occs.clone()).await?;
+    Ok(occs
+        .iter()
+        .zip(views)
+        .filter_map(|(o, v)| {
+            o.lease_end.map(|end| LeaseDue {
+                occupancy_id: o.id,
+                customer_id: o.customer_id,
+                customer_name: v.customer_name,
+                room_id: o.room_id,
+                room_code: codes.get(&o.room_id).cloned().unwrap_or_default(),
+                lease_end: end,
+                days_left: (end - today).num_days(),
+            })
+        })
+        .collect())
+}
+
+/// One occupancy whose project is in the caller's scope.
+pub async fn get(db: &Db, caller: &Caller, id: i32) -> AppResult<occupancy::Model> {
+    occupancy::Entity::find_by_id(id)
+        .filter(caller.projects_condition(occupancy::Column::ProjectId))
+        .one(&db.conn)
+        .await?
+        .ok_or(AppError::NotFound)
+}
