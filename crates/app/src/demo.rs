@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 use domain::org::OrgUnitKind;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, PaginatorTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::{
     entity::{org_unit, user},
@@ -250,4 +250,110 @@ pub async fn seed_demo(db: &Db) -> AppResult<bool> {
     .await?;
     announcement::set_published(db, &caller, notice.id, notice.version, true).await?;
     Ok(true)
+}
+
+/// Surnames and given-name characters for realistic demo names.
+const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗", "高", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾", "肖", "田", "董", "潘", "袁", "蔡", "蒋", "余"];
+const GIVEN: &[&str] = &["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平", "刚", "桂英", "华", "玉兰", "文", "辉", "鑫", "婷", "宇", "浩", "子涵", "欣怡", "梓萱", "一诺", "俊杰", "晓东", "海燕", "建华", "志强", "雪梅"];
+
+/// A tiny deterministic generator, so the demo looks the same every time.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, n: usize) -> usize {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((self.0 >> 33) % n as u64) as usize
+    }
+
+    fn name(&mut self) -> String {
+        format!("{}{}", SURNAMES[self.next(SURNAMES.len())], GIVEN[self.next(GIVEN.len())])
+    }
+
+    fn phone(&mut self) -> String {
+        let prefix = ["138", "139", "137", "136", "135", "150", "151", "158", "186", "188", "177", "199"][self.next(12)];
+        format!("{prefix}{:08}", self.next(100_000_000))
+    }
+
+    /// A valid mainland ID number of someone born 1950–2000 in Shenzhen.
+    fn id_number(&mut self) -> String {
+        let birth = chrono::NaiveDate::from_ymd_opt(1950, 1, 1).expect("date") + chrono::Duration::days(self.next(18_000) as i64);
+        domain::customer::IdCard::with_check_digit(&format!("440305{}{:03}", birth.format("%Y%m%d"), self.next(1000)))
+    }
+}
+
+/// Fills the demo projects with buildings of `floors` floors, rooms and
+/// their owners and tenants, through the same use cases the pages use.
+/// Returns the numbers of rooms and customers created.
+pub async fn populate(db: &Db, floors: i32) -> AppResult<(u64, u64)> {
+    use crate::{
+        customer::record::{self, CustomerInput},
+        occupancy::{self, HandoverInput, MoveInInput},
+        property::{
+            building::{self as buildings, BuildingInput},
+            room::{self as rooms, BatchInput, RoomFilter, RoomInput},
+        },
+        PageRequest,
+    };
+    let admin = user::Entity::find().filter(user::Column::Username.eq("admin")).one(&db.conn).await?.ok_or(crate::AppError::NotFound)?;
+    let caller = org::load_caller(db, admin, "127.0.0.1", String::new()).await?;
+    let mut rng = Lcg(20261122);
+    let (mut room_count, mut customer_count) = (0u64, 0u64);
+    let today = chrono::Utc::now().date_naive();
+    for p in project::in_scope(db, &caller).await? {
+        for (b, name) in ["1", "2", "3", "5"].iter().enumerate().map(|(i, n)| (i, format!("{n}栋"))) {
+            let code = format!("{}{}", ["A", "B", "C", "D"][b], b + 1);
+            let building = buildings::create(db, &caller, &BuildingInput { project_id: Some(p.id), code: code.clone(), name, floors_above: Some(floors), floors_below: Some(2) }).await?;
+            let batch = BatchInput {
+                building_id: Some(building.id),
+                units: "1,2".into(),
+                floor_from: Some(1),
+                floor_to: Some(floors),
+                rooms_per_floor: Some(4),
+                skip_floors: "4,13,14".into(),
+                pattern: "{project}-{building}-{unit}-{floor:02}{no:02}".into(),
+                defaults: RoomInput { building_area: "89.50".into(), inner_area: "72.30".into(), room_type: "residential".into(), status: "unsold".into(), delivery_date: "2024-06-30".into(), ..Default::default() },
+            };
+            room_count += rooms::commit_batch(db, &caller, &batch).await?;
+        }
+        // Three rooms in four are handed over; some are let, some have a resident.
+        let filter = RoomFilter { project_id: Some(p.id), ..Default::default() };
+        let all = rooms::list(db, &caller, &PageRequest { per_page: Some(100), ..Default::default() }.for_export(), &filter).await?;
+        for (i, r) in all.items.iter().enumerate() {
+            if i % 4 == 3 {
+                continue;
+            }
+            let owner = record::create(
+                db,
+                &caller,
+                &CustomerInput {
+                    org_unit_id: Some(p.org_unit_id),
+                    code: r.room.code.clone(),
+                    name: rng.name(),
+                    kind: "person".into(),
+                    id_type: "mainland_id".into(),
+                    id_number: rng.id_number(),
+                    phones: vec![rng.phone()],
+                    tags: if i % 37 == 0 { vec!["VIP".into()] } else { vec![] },
+                    ..Default::default()
+                },
+            )
+            .await?;
+            customer_count += 1;
+            let handed = today - chrono::Duration::days(30 + rng.next(700) as i64);
+            occupancy::handover(db, &caller, &HandoverInput { room_id: Some(r.room.id), customer_id: Some(owner.customer.id), date: handed.to_string(), move_out_others: true, ..Default::default() }).await?;
+            if i % 7 == 1 {
+                let tenant = record::create(
+                    db,
+                    &caller,
+                    &CustomerInput { org_unit_id: Some(p.org_unit_id), code: format!("{}-Z", r.room.code), name: rng.name(), kind: "person".into(), phones: vec![rng.phone()], tags: vec!["长期租户".into()], ..Default::default() },
+                )
+                .await?;
+                customer_count += 1;
+                let start = handed + chrono::Duration::days(10);
+                let end = today + chrono::Duration::days(rng.next(200) as i64 + 3);
+                occupancy::move_in(db, &caller, &MoveInInput { room_id: Some(r.room.id), customer_id: Some(tenant.customer.id), role: "tenant".into(), date: start.to_string(), lease_start: start.to_string(), lease_end: end.to_string() }).await?;
+            }
+        }
+    }
+    Ok((room_count, customer_count))
 }

@@ -55,6 +55,12 @@ fn gender_of(digit: u8) -> Gender {
 }
 
 impl IdCard {
+    /// Completes 17 digits with their check character (for generated data
+    /// and tests).
+    pub fn with_check_digit(first17: &str) -> String {
+        format!("{first17}{}", check_char(first17))
+    }
+
     /// Parses and checks an 18-digit number (checksum, province, birth date
     /// not after `today`) or a 15-digit legacy one (born in the 1900s).
     pub fn parse(input: &str, today: NaiveDate) -> Result<Self, &'static str> {

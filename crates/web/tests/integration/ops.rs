@@ -58,3 +58,18 @@ async fn backup_copies_a_sqlite_database_and_is_refused_on_postgres() {
         assert!(!target.exists());
     }
 }
+
+#[tokio::test]
+async fn the_demo_is_populated_with_rooms_owners_and_tenants() {
+    let app = TestApp::demo().await;
+    let (rooms, customers) = app::demo::populate(&app.db, 2).await.expect("populate");
+    assert_eq!(rooms, 4 * 4 * 2 * 2 * 4, "4 projects × 4 buildings × 2 units × 2 floors × 4 rooms");
+    assert!(customers > rooms / 2, "most rooms are handed over: {customers}");
+    let s = app.login("manager").await;
+    let (_, owners) = s.get("/api/v1/customers?role=owner&per_page=1").await;
+    assert!(owners["total"].as_u64().unwrap() > 50);
+    let (_, tenants) = s.get("/api/v1/customers?role=tenant&per_page=1").await;
+    assert!(tenants["total"].as_u64().unwrap() > 0);
+    let (_, leases) = s.get("/api/v1/leases/expiring?days=366").await;
+    assert!(!leases["items"].as_array().unwrap().is_empty());
+}
