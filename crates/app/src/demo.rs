@@ -253,8 +253,14 @@ pub async fn seed_demo(db: &Db) -> AppResult<bool> {
 }
 
 /// Surnames and given-name characters for realistic demo names.
-const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗", "高", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾", "肖", "田", "董", "潘", "袁", "蔡", "蒋", "余"];
-const GIVEN: &[&str] = &["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平", "刚", "桂英", "华", "玉兰", "文", "辉", "鑫", "婷", "宇", "浩", "子涵", "欣怡", "梓萱", "一诺", "俊杰", "晓东", "海燕", "建华", "志强", "雪梅"];
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗", "高", "郑", "梁",
+    "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾", "肖", "田", "董", "潘", "袁", "蔡", "蒋", "余",
+];
+const GIVEN: &[&str] = &[
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平", "刚", "桂英",
+    "华", "玉兰", "文", "辉", "鑫", "婷", "宇", "浩", "子涵", "欣怡", "梓萱", "一诺", "俊杰", "晓东", "海燕", "建华", "志强", "雪梅",
+];
 
 /// A tiny deterministic generator, so the demo looks the same every time.
 struct Lcg(u64);
@@ -302,7 +308,12 @@ pub async fn populate(db: &Db, floors: i32) -> AppResult<(u64, u64)> {
     for p in project::in_scope(db, &caller).await? {
         for (b, name) in ["1", "2", "3", "5"].iter().enumerate().map(|(i, n)| (i, format!("{n}栋"))) {
             let code = format!("{}{}", ["A", "B", "C", "D"][b], b + 1);
-            let building = buildings::create(db, &caller, &BuildingInput { project_id: Some(p.id), code: code.clone(), name, floors_above: Some(floors), floors_below: Some(2) }).await?;
+            let building = buildings::create(
+                db,
+                &caller,
+                &BuildingInput { project_id: Some(p.id), code: code.clone(), name, floors_above: Some(floors), floors_below: Some(2) },
+            )
+            .await?;
             let batch = BatchInput {
                 building_id: Some(building.id),
                 units: "1,2".into(),
@@ -311,7 +322,14 @@ pub async fn populate(db: &Db, floors: i32) -> AppResult<(u64, u64)> {
                 rooms_per_floor: Some(4),
                 skip_floors: "4,13,14".into(),
                 pattern: "{project}-{building}-{unit}-{floor:02}{no:02}".into(),
-                defaults: RoomInput { building_area: "89.50".into(), inner_area: "72.30".into(), room_type: "residential".into(), status: "unsold".into(), delivery_date: "2024-06-30".into(), ..Default::default() },
+                defaults: RoomInput {
+                    building_area: "89.50".into(),
+                    inner_area: "72.30".into(),
+                    room_type: "residential".into(),
+                    status: "unsold".into(),
+                    delivery_date: "2024-06-30".into(),
+                    ..Default::default()
+                },
             };
             room_count += rooms::commit_batch(db, &caller, &batch).await?;
         }
@@ -340,18 +358,49 @@ pub async fn populate(db: &Db, floors: i32) -> AppResult<(u64, u64)> {
             .await?;
             customer_count += 1;
             let handed = today - chrono::Duration::days(30 + rng.next(700) as i64);
-            occupancy::handover(db, &caller, &HandoverInput { room_id: Some(r.room.id), customer_id: Some(owner.customer.id), date: handed.to_string(), move_out_others: true, ..Default::default() }).await?;
+            occupancy::handover(
+                db,
+                &caller,
+                &HandoverInput {
+                    room_id: Some(r.room.id),
+                    customer_id: Some(owner.customer.id),
+                    date: handed.to_string(),
+                    move_out_others: true,
+                    ..Default::default()
+                },
+            )
+            .await?;
             if i % 7 == 1 {
                 let tenant = record::create(
                     db,
                     &caller,
-                    &CustomerInput { org_unit_id: Some(p.org_unit_id), code: format!("{}-Z", r.room.code), name: rng.name(), kind: "person".into(), phones: vec![rng.phone()], tags: vec!["长期租户".into()], ..Default::default() },
+                    &CustomerInput {
+                        org_unit_id: Some(p.org_unit_id),
+                        code: format!("{}-Z", r.room.code),
+                        name: rng.name(),
+                        kind: "person".into(),
+                        phones: vec![rng.phone()],
+                        tags: vec!["长期租户".into()],
+                        ..Default::default()
+                    },
                 )
                 .await?;
                 customer_count += 1;
                 let start = handed + chrono::Duration::days(10);
                 let end = today + chrono::Duration::days(rng.next(200) as i64 + 3);
-                occupancy::move_in(db, &caller, &MoveInInput { room_id: Some(r.room.id), customer_id: Some(tenant.customer.id), role: "tenant".into(), date: start.to_string(), lease_start: start.to_string(), lease_end: end.to_string() }).await?;
+                occupancy::move_in(
+                    db,
+                    &caller,
+                    &MoveInInput {
+                        room_id: Some(r.room.id),
+                        customer_id: Some(tenant.customer.id),
+                        role: "tenant".into(),
+                        date: start.to_string(),
+                        lease_start: start.to_string(),
+                        lease_end: end.to_string(),
+                    },
+                )
+                .await?;
             }
         }
     }

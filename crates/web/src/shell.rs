@@ -39,6 +39,16 @@ struct Module {
 const MODULES: &[Module] = &[
     Module { code: "report", label: "工作台", side: &[("我的工作台", "/", "")] },
     Module {
+        code: "customer",
+        label: "客户",
+        side: &[
+            ("客户资料", "/customers", "customer.view"),
+            ("更名审批", "/customers/renames", "customer.view"),
+            ("房产客户关系", "/occupancy/rooms", "occupancy.view"),
+            ("租约到期", "/occupancy/leases", "occupancy.view"),
+        ],
+    },
+    Module {
         code: "property",
         label: "房产",
         side: &[("项目", "/property/projects", "property.view"), ("房间", "/property/rooms", "property.view")],

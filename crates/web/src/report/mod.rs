@@ -3,6 +3,7 @@
 
 use app::{
     messaging::announcement::{self, AnnouncementView},
+    occupancy::{self, LeaseDue},
     org::user::{self, UserFilter},
     PageRequest,
 };
@@ -44,6 +45,8 @@ pub struct WorkbenchBody {
     pub announcements: Vec<AnnouncementView>,
     pub todos: Vec<Todo>,
     pub stats: Vec<Stat>,
+    /// Tenants whose lease ends within 30 days (OCC-7).
+    pub leases_ending: Vec<LeaseDue>,
 }
 
 async fn gather(st: &SharedState, c: &app::Caller) -> Result<WorkbenchBody, app::AppError> {
@@ -62,7 +65,17 @@ async fn gather(st: &SharedState, c: &app::Caller) -> Result<WorkbenchBody, app:
         let total = user::list(&st.db, c, &one, &UserFilter { enabled: Some("1".into()), ..Default::default() }).await?.total;
         stats.push(Stat { label: "在用账号", value: total, href: "/system/users" });
     }
-    Ok(WorkbenchBody { announcements, todos: vec![], stats })
+    let leases_ending = if c.can("occupancy.view") { occupancy::leases_ending(&st.db, c, 30, 10).await? } else { vec![] };
+    if c.can("customer.view") {
+        let one = PageRequest { per_page: Some(1), ..Default::default() };
+        let total = app::customer::record::list(&st.db, c, &one, &Default::default()).await?.total;
+        stats.push(Stat { label: "在册客户", value: total, href: "/customers" });
+    }
+    if c.can("occupancy.view") {
+        let all = occupancy::leases_ending(&st.db, c, 30, 10_000).await?.len() as u64;
+        stats.push(Stat { label: "30 天内租约到期", value: all, href: "/occupancy/leases" });
+    }
+    Ok(WorkbenchBody { announcements, todos: vec![], stats, leases_ending })
 }
 
 struct AnnouncementRow {
@@ -79,6 +92,7 @@ struct WorkbenchPage {
     announcements: Vec<AnnouncementRow>,
     todos: Vec<Todo>,
     stats: Vec<(String, String, &'static str)>,
+    leases: Vec<LeaseDue>,
 }
 
 pub async fn workbench(State(st): State<SharedState>, auth: PageAuth) -> Result<Response, PageError> {
@@ -93,6 +107,7 @@ pub async fn workbench(State(st): State<SharedState>, auth: PageAuth) -> Result<
             .collect(),
         todos: body.todos,
         stats: body.stats.into_iter().map(|s| (s.label.to_string(), thousands(s.value), s.href)).collect(),
+        leases: body.leases_ending,
     };
     Ok(render(&page, auth.flash.is_some()))
 }
