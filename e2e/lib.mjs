@@ -25,6 +25,13 @@ export const baseURL = (process.env.GUANJIA_URL || 'http://127.0.0.1:8080').repl
 /** One-time password of the initial admin user (may be empty if not provided). */
 export const adminPassword = process.env.GUANJIA_ADMIN_PASSWORD || '';
 
+/**
+ * The admin password after the foundation journey (tests/01-foundation.test.mjs)
+ * replaced the one-time password with it. Later test files run against the same
+ * server and log in with this. Keep it equal to ADMIN_NEW_PASSWORD in 01.
+ */
+export const ADMIN_PASSWORD_AFTER_01 = 'Admin2024new';
+
 /** `sqlite` or `postgres`. */
 export const backend = process.env.GUANJIA_BACKEND || 'sqlite';
 

@@ -116,7 +116,8 @@ have_chromium() { [ -x /usr/bin/chromium ]; }
 have_pg_server() { compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; }
 have_cjk_fonts() { dpkg -s fonts-noto-cjk >/dev/null 2>&1; }
 have_node() { command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; }
-have_playwright() { [ -d "$ROOT/e2e/node_modules/playwright-core" ]; }
+# Every npm package the browser tests import must be installed.
+have_playwright() { [ -d "$ROOT/e2e/node_modules/playwright-core" ] && [ -d "$ROOT/e2e/node_modules/xlsx" ]; }
 
 install_system_packages() {
   if have_chromium && have_pg_server && have_cjk_fonts && command -v curl >/dev/null 2>&1; then

@@ -8,6 +8,7 @@ pub mod db;
 pub mod demo;
 pub mod entity;
 pub mod error;
+pub mod import;
 pub mod list;
 pub mod messaging;
 pub mod migration;

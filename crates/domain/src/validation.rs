@@ -124,6 +124,21 @@ mod tests {
     }
 }
 
+/// A plausible e-mail address: one `@`, a dot in the domain, no spaces.
+pub fn is_email(s: &str) -> bool {
+    match s.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !s.contains(' ')
+                && !domain.contains('@')
+        }
+        None => false,
+    }
+}
+
 /// Normalises typed or imported text: full-width ASCII (Ａ１－) becomes
 /// half-width, the ideographic space a plain one, and the ends are trimmed.
 /// Chinese characters are left alone.
@@ -154,6 +169,15 @@ pub fn normalize_phone(s: &str) -> String {
 #[cfg(test)]
 mod normalize_tests {
     use super::*;
+
+    #[test]
+    fn emails() {
+        assert!(is_email("li.jing@anju.cn"));
+        assert!(!is_email("li.jing"));
+        assert!(!is_email("a@b"));
+        assert!(!is_email("a b@c.cn"));
+        assert!(!is_email("@c.cn"));
+    }
 
     #[test]
     fn full_width_and_spaces() {

@@ -115,6 +115,15 @@ async fn check_csrf(req: Request, expected: &str) -> Result<Request, Response> {
     if let Some(t) = header_token {
         return if constant_eq(&t, expected) { Ok(req) } else { Err(csrf_refused()) };
     }
+    // A multipart upload from a plain HTML form carries the token in its
+    // action URL; the body is not read here.
+    let multipart =
+        req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("multipart/form-data"));
+    if multipart {
+        let query: Vec<(String, String)> = serde_urlencoded::from_str(req.uri().query().unwrap_or("")).unwrap_or_default();
+        let ok = query.iter().any(|(k, v)| k == CSRF_FIELD && constant_eq(v, expected));
+        return if ok { Ok(req) } else { Err(csrf_refused()) };
+    }
     let is_form = req
         .headers()
         .get(header::CONTENT_TYPE)

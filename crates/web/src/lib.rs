@@ -12,6 +12,7 @@ mod view;
 
 mod audit;
 mod customer;
+mod import;
 mod messaging;
 mod occupancy;
 mod org;
@@ -48,6 +49,7 @@ pub fn router(state: AppState) -> Router {
         .merge(property::routes())
         .merge(customer::routes())
         .merge(occupancy::routes())
+        .merge(import::routes())
         .merge(report::routes())
         .merge(openapi::routes())
         .layer(middleware::from_fn_with_state(state.clone(), auth::authenticate))

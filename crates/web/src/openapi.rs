@@ -11,7 +11,7 @@ use utoipa::{
     Modify, OpenApi,
 };
 
-use crate::{audit, customer, messaging, occupancy, org, property, report, settings, SharedState};
+use crate::{audit, customer, import, messaging, occupancy, org, property, report, settings, SharedState};
 
 struct BearerAuth;
 
@@ -50,6 +50,7 @@ impl Modify for BearerAuth {
         customer::api::list_renames, customer::api::approve, customer::api::reject,
         occupancy::api::room_occupancy, occupancy::api::create_handover, occupancy::api::move_in, occupancy::api::move_out,
         occupancy::api::room_customers, occupancy::api::leases,
+        import::api_upload, import::api_job, import::api_report, import::api_template,
         report::workbench_api,
     )
 )]

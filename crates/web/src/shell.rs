@@ -46,6 +46,7 @@ const MODULES: &[Module] = &[
             ("更名审批", "/customers/renames", "customer.view"),
             ("房产客户关系", "/occupancy/rooms", "occupancy.view"),
             ("租约到期", "/occupancy/leases", "occupancy.view"),
+            ("数据导入", "/imports", "customer.import"),
         ],
     },
     Module {
@@ -70,12 +71,14 @@ const MODULES: &[Module] = &[
     },
 ];
 
+/// The side items the caller may open; the one whose address is the
+/// longest prefix of the current path is active (`/customers/renames`
+/// belongs to 更名审批, not to 客户资料).
 fn visible_side(m: &Module, caller: &Caller, path: &str) -> Vec<NavItem> {
-    m.side
-        .iter()
-        .filter(|(_, _, perm)| perm.is_empty() || caller.can(perm))
-        .map(|(label, href, _)| NavItem { label, href, active: is_under(path, href) })
-        .collect()
+    let items: Vec<(&'static str, &'static str)> =
+        m.side.iter().filter(|(_, _, perm)| perm.is_empty() || caller.can(perm)).map(|(l, h, _)| (*l, *h)).collect();
+    let active = items.iter().filter(|(_, h)| is_under(path, h)).map(|(_, h)| *h).max_by_key(|h| h.len());
+    items.into_iter().map(|(label, href)| NavItem { label, href, active: Some(href) == active }).collect()
 }
 
 fn is_under(path: &str, href: &str) -> bool {

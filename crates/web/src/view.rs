@@ -149,6 +149,8 @@ pub struct ListView {
     /// Query parameters other than paging, kept by the pager's jump form.
     pub keep_params: Vec<(String, String)>,
     pub empty_hint: String,
+    /// A line of context under the heading.
+    pub note: String,
 }
 
 /// Builds the query string of a list URL from its parameters.

@@ -6,7 +6,7 @@ use domain::{
     customer::{check_id_number, IdType},
     occupancy::OccupantRole,
     org::OrgUnitKind,
-    validation::{is_phone, normalize_phone, normalize_text},
+    validation::{is_email, is_phone, normalize_phone, normalize_text},
     FieldErrors,
 };
 use sea_orm::{
@@ -547,8 +547,7 @@ async fn check(db: &impl ConnectionTrait, caller: &Caller, input: &CustomerInput
         }
     }
     let email = normalize_text(&input.email);
-    let email_ok = email.contains('@') && email.contains('.') && !email.contains(' ');
-    if !email.is_empty() && !email_ok {
+    if !email.is_empty() && !is_email(&email) {
         errors.add("email", "电子邮箱格式不正确");
     }
     let work_unit = normalize_text(&input.work_unit);

@@ -73,6 +73,14 @@ pub async fn list(
     if let Some(c) = customer_id {
         q = q.filter(rename_order::Column::CustomerId.eq(c));
     }
+    if let Some(k) = req.keyword() {
+        q = q.filter(
+            sea_orm::Condition::any()
+                .add(rename_order::Column::Number.contains(&k))
+                .add(rename_order::Column::OldName.contains(&k))
+                .add(rename_order::Column::NewName.contains(&k)),
+        );
+    }
     let total = q.clone().count(&db.conn).await?;
     let rows = q.order_by_desc(rename_order::Column::Id).offset(req.offset()).limit(req.per_page()).all(&db.conn).await?;
     Ok(Page { items: views(db, rows).await?, total })

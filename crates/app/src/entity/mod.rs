@@ -15,6 +15,7 @@ pub mod emergency_contact;
 pub mod handover;
 pub mod holiday;
 pub mod household_member;
+pub mod import_job;
 pub mod login_log;
 pub mod number_counter;
 pub mod numbering_rule;

@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 mod m20261122_000001_foundation;
 mod m20261122_000002_property;
 mod m20261122_000003_customer;
+mod m20261122_000004_import;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_foundation::Migration),
             Box::new(m20261122_000002_property::Migration),
             Box::new(m20261122_000003_customer::Migration),
+            Box::new(m20261122_000004_import::Migration),
         ]
     }
 }

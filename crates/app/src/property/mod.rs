@@ -2,5 +2,6 @@
 //! rooms, with batch room generation.
 
 pub mod building;
+pub mod import;
 pub mod project;
 pub mod room;

@@ -113,13 +113,22 @@ async fn views(db: &impl ConnectionTrait, rooms: Vec<Room>) -> AppResult<Vec<Roo
             project_name: projects.get(&r.project_id).cloned().unwrap_or_default(),
             building_name: buildings.get(&r.building_id).cloned().unwrap_or_default(),
             unit: r.building_unit_id.and_then(|u| units.get(&u).cloned()).unwrap_or_default(),
-            building_area_text: Area(r.building_area).to_string(),
-            inner_area_text: Area(r.inner_area).to_string(),
+            building_area_text: area_text(r.building_area),
+            inner_area_text: area_text(r.inner_area),
             room_type_label: RoomType::from_code(&r.room_type).map_or("", RoomType::label),
             status_label: RoomStatus::from_code(&r.status).map_or("", RoomStatus::label),
             room: r,
         })
         .collect())
+}
+
+/// An area for display; an area never entered shows blank, not 0.00.
+fn area_text(hundredths: i64) -> String {
+    if hundredths == 0 {
+        String::new()
+    } else {
+        Area(hundredths).to_string()
+    }
 }
 
 pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, f: &RoomFilter) -> AppResult<Page<RoomView>> {

@@ -464,7 +464,13 @@ pub async fn show(State(st): State<SharedState>, auth: PageAuth, Path(id): Path<
     let timeline = record::timeline(&st.db, &auth.caller, id)
         .await?
         .into_iter()
-        .map(|r| (local_time(st.tz, r.at), r.user_name, format!("{}：{}", AuditAction::label_of(&r.action), r.summary)))
+        .map(|r| {
+            (
+                local_time(st.tz, r.at),
+                r.user_name,
+                if r.summary.is_empty() { AuditAction::label_of(&r.action).to_string() } else { r.summary },
+            )
+        })
         .collect();
     let page = ShowPage {
         shell: shell(&st, &auth, "customer", &c.customer.name).await,
@@ -546,6 +552,7 @@ pub async fn renames(
 ) -> Result<Response, PageError> {
     let page = rename::list(&st.db, &auth.caller, &req, q.status.as_deref(), None).await?;
     let mut l = ListView::new("客户更名单", &format!("{BASE}/renames"), &req, &[("status", q.status.clone())]);
+    l.placeholder = "单号/原名称/新名称".into();
     l.filters.push(FilterField::select(
         "status",
         "状态",

@@ -71,8 +71,9 @@ fn customer_field(code: &str) -> Field {
     f
 }
 
-fn today() -> String {
-    Utc::now().date_naive().to_string()
+/// Today in the company's zone, for date fields' defaults.
+fn today(tz: chrono_tz::Tz) -> String {
+    Utc::now().with_timezone(&tz).date_naive().to_string()
 }
 
 fn handover_view(r: &room::RoomView, code: &str, input: &HandoverInput) -> FormView {
@@ -107,7 +108,7 @@ fn handover_view(r: &room::RoomView, code: &str, input: &HandoverInput) -> FormV
 pub async fn handover_form(State(st): State<SharedState>, auth: PageAuth, Query(q): Query<RoomQuery>) -> Result<Response, PageError> {
     auth.caller.require("occupancy.create")?;
     let (r, _) = room_of(&st, &auth, q.room_id).await?;
-    let input = HandoverInput { date: today(), move_out_others: true, ..Default::default() };
+    let input = HandoverInput { date: today(st.tz), move_out_others: true, ..Default::default() };
     Ok(form_page(&st, &auth, "property", handover_view(&r, &r.room.code, &input), StatusCode::OK).await)
 }
 
@@ -193,7 +194,7 @@ fn move_in_view(r: &room::RoomView, code: &str, input: &MoveInInput) -> FormView
 pub async fn move_in_form(State(st): State<SharedState>, auth: PageAuth, Query(q): Query<RoomQuery>) -> Result<Response, PageError> {
     auth.caller.require("occupancy.create")?;
     let (r, _) = room_of(&st, &auth, q.room_id).await?;
-    let input = MoveInInput { role: OccupantRole::Tenant.code().into(), date: today(), ..Default::default() };
+    let input = MoveInInput { role: OccupantRole::Tenant.code().into(), date: today(st.tz), ..Default::default() };
     Ok(form_page(&st, &auth, "property", move_in_view(&r, "", &input), StatusCode::OK).await)
 }
 
@@ -264,7 +265,7 @@ async fn move_out_view(
 pub async fn move_out_form(State(st): State<SharedState>, auth: PageAuth, Path(id): Path<i32>) -> Result<Response, PageError> {
     auth.caller.require("occupancy.create")?;
     let o = occupancy_of(&st, &auth, id).await?;
-    let form = move_out_view(&st, &auth, &o, &MoveOutInput { date: today(), reason: String::new() }, o.version).await?;
+    let form = move_out_view(&st, &auth, &o, &MoveOutInput { date: today(st.tz), reason: String::new() }, o.version).await?;
     Ok(form_page(&st, &auth, "property", form, StatusCode::OK).await)
 }
 
@@ -314,8 +315,8 @@ pub async fn room_customers(
     if auth.caller.can("occupancy.export") {
         l.export("/occupancy/rooms/export");
     }
-    l.title = format!(
-        "房产客户关系一览表（已入伙：{}）",
+    l.note = format!(
+        "已入伙房间：{}",
         counts.iter().map(|(name, rooms, handed)| format!("{name} {handed}/{rooms}")).collect::<Vec<_>>().join("，")
     );
     l.column("房间", None, false)

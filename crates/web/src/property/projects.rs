@@ -67,6 +67,8 @@ async fn build_list(st: &SharedState, auth: &PageAuth, req: &PageRequest, q: &Li
         .column("项目名称", Some("name"), false)
         .column("管理处", None, false)
         .column("地址", None, false)
+        .column("总户数", None, true)
+        .column("开发商", None, false)
         .column("状态", None, false);
     let can_edit = auth.caller.can("property.edit");
     l.fill(&page, |p: &Project| Row {

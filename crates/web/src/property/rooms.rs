@@ -51,7 +51,7 @@ fn status_colour(status: &str) -> &'static str {
 fn row(r: &RoomView, can_edit: bool) -> Row {
     Row {
         cells: vec![
-            Cell::text(&r.room.code),
+            Cell::link(&r.room.code, format!("{BASE}/{}", r.room.id)),
             Cell::text(&r.project_name),
             Cell::text(&r.building_name),
             Cell::text(&r.unit),
@@ -62,7 +62,13 @@ fn row(r: &RoomView, can_edit: bool) -> Row {
             Cell::tag(r.status_label, status_colour(&r.room.status)),
             Cell::text(r.room.delivery_date.map(|d| d.to_string()).unwrap_or_default()),
         ],
-        actions: if can_edit { vec![RowAction::get("编辑", format!("{BASE}/{}/edit", r.room.id))] } else { vec![] },
+        actions: {
+            let mut a = vec![RowAction::get("查看", format!("{BASE}/{}", r.room.id))];
+            if can_edit {
+                a.push(RowAction::get("编辑", format!("{BASE}/{}/edit", r.room.id)));
+            }
+            a
+        },
     }
 }
 

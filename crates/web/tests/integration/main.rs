@@ -4,6 +4,8 @@
 
 mod harness;
 
+mod import;
+
 mod audit;
 mod auth;
 mod customer;
