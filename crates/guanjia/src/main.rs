@@ -71,9 +71,9 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
             anyhow::bail!("演示模式只能使用内置的演示数据库，请去掉 DATABASE_URL");
         }
         if app::demo::seed_demo(&db).await? {
-            println!("正在生成演示数据（楼栋、房间、业主和租户），首次启动约需一分钟…");
+            println!("正在生成演示数据（楼栋、房间、业主和租户），首次启动约需半分钟…");
             let started = std::time::Instant::now();
-            let (rooms, customers) = app::demo::populate(&db, 18).await?;
+            let (rooms, customers) = app::demo::populate(&db, 24).await?;
             println!("已创建演示数据：{rooms} 间房、{customers} 位客户，用时 {:.1} 秒。", started.elapsed().as_secs_f64());
         }
         println!("演示账号（密码均为 {}）: admin 系统管理员, manager 管理处主任, agent 客服专员, engineer 维修工程师, cashier 收费员, gz_agent 广州公司客服", app::demo::DEMO_PASSWORD);

@@ -23,6 +23,7 @@ pub fn routes() -> Router<SharedState> {
         .route("/customers/{id}/edit", get(pages::edit_form).post(pages::update))
         .route("/customers/{id}/enable", post(pages::enable))
         .route("/customers/{id}/disable", post(pages::disable))
+        .route("/customers/{id}/delete", post(pages::delete))
         .route("/customers/{id}/rename", get(pages::rename_form).post(pages::rename_submit))
         .merge(api::routes())
 }

@@ -36,6 +36,8 @@ pub struct ListQuery {
     #[serde(default)]
     project_id: Option<String>,
     #[serde(default)]
+    building_id: Option<String>,
+    #[serde(default)]
     enabled: Option<String>,
     #[serde(default)]
     tag: Option<String>,
@@ -90,7 +92,7 @@ pub async fn list(
         kind: q.kind.clone(),
         role: q.role.clone(),
         project_id: q.project_id.as_deref().and_then(|p| p.parse().ok()),
-        building_id: None,
+        building_id: q.building_id.as_deref().and_then(|b| b.parse().ok()),
         enabled: q.enabled.clone(),
         tag: q.tag.clone(),
         moved_in_from: date(&q.moved_in_from),
@@ -105,6 +107,7 @@ pub async fn list(
             ("kind", q.kind.clone()),
             ("role", q.role.clone()),
             ("project_id", q.project_id.clone()),
+            ("building_id", q.building_id.clone()),
             ("enabled", q.enabled.clone()),
             ("tag", q.tag.clone()),
             ("moved_in_from", q.moved_in_from.clone()),
@@ -489,6 +492,16 @@ pub async fn show(State(st): State<SharedState>, auth: PageAuth, Path(id): Path<
         c,
     };
     Ok(render(&page, auth.flash.is_some()))
+}
+
+/// Deletes a customer entered by mistake; one with history is refused with
+/// the reason as a toast.
+pub async fn delete(State(st): State<SharedState>, auth: PageAuth, Path(id): Path<i32>, f: FormData) -> Result<Response, PageError> {
+    match record::delete(&st.db, &auth.caller, id, f.version()).await {
+        Ok(()) => Ok(redirect_with_flash(BASE, "已删除误录的客户")),
+        Err(AppError::Conflict(m)) => Ok(redirect_with_flash(&format!("{BASE}/{id}"), &format!("!{m}"))),
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub async fn enable(State(st): State<SharedState>, auth: PageAuth, Path(id): Path<i32>, f: FormData) -> Result<Response, PageError> {

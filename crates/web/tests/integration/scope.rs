@@ -263,6 +263,7 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
         (format!("/property/rooms/{}/edit", r.room), vec![("code", "X"), ("version", "1")]),
         (format!("/customers/{}/edit", r.customer), vec![("code", "X"), ("version", "1")]),
         (format!("/customers/{}/disable", r.customer), vec![("version", "1")]),
+        (format!("/customers/{}/delete", r.customer), vec![("version", "1")]),
         (format!("/customers/{}/rename", r.customer), vec![("new_name", "X"), ("reason", "X")]),
         (format!("/customers/renames/{rename_id}/approve"), vec![("version", "1")]),
         (format!("/occupancy/handover/new?room_id={}", r.room), vec![("customer_code", "G1-0101"), ("date", "2026-01-01")]),
