@@ -3,29 +3,10 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
+use super::helpers::{fk, index, stamps};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-/// Creation and update stamps plus the optimistic-locking version.
-fn stamps(t: &mut TableCreateStatement) -> &mut TableCreateStatement {
-    t.col(integer("version").default(1)).col(timestamp_with_time_zone("created_at")).col(timestamp_with_time_zone("updated_at"))
-}
-
-fn fk(from: (&str, &str), to: (&str, &str)) -> ForeignKeyCreateStatement {
-    ForeignKey::create().from(Alias::new(from.0), Alias::new(from.1)).to(Alias::new(to.0), Alias::new(to.1)).to_owned()
-}
-
-fn index(table: &str, cols: &[&str], unique: bool) -> IndexCreateStatement {
-    let mut i = Index::create();
-    i.name(format!("ix_{}_{}", table, cols.join("_"))).table(Alias::new(table));
-    for c in cols {
-        i.col(Alias::new(*c));
-    }
-    if unique {
-        i.unique();
-    }
-    i.to_owned()
-}
 
 fn tables() -> Vec<TableCreateStatement> {
     let t = |name: &str| Table::create().table(Alias::new(name)).to_owned();

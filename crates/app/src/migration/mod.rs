@@ -2,6 +2,7 @@
 
 use sea_orm_migration::prelude::*;
 
+mod helpers;
 mod m20261122_000001_foundation;
 mod m20261122_000002_property;
 mod m20261122_000003_customer;
