@@ -10,5 +10,6 @@ pub mod org;
 pub mod property;
 pub mod settings;
 pub mod validation;
+pub mod workorder;
 
 pub use validation::FieldErrors;

@@ -1,0 +1,178 @@
+/// The life of a work order (SVC-3): 待派工 → 已派工 → 处理中 → 已完工 → 已验收
+/// (or 验收未通过 back to 处理中) → 已回访 → 已关闭; 作废 from any state before
+/// completion; 待客户确认 pauses the SLA clock while the customer is awaited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WorkOrderState {
+    PendingDispatch,
+    Dispatched,
+    InProgress,
+    WaitingCustomer,
+    Completed,
+    Accepted,
+    Visited,
+    Closed,
+    Voided,
+}
+
+/// What a user does to an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Dispatch,
+    Reassign,
+    Start,
+    WaitCustomer,
+    Resume,
+    Complete,
+    CustomerAccept,
+    CustomerReject,
+    ReturnVisit,
+    Reopen,
+    Close,
+    Void,
+}
+
+impl WorkOrderState {
+    pub const ALL: [WorkOrderState; 9] = [
+        Self::PendingDispatch,
+        Self::Dispatched,
+        Self::InProgress,
+        Self::WaitingCustomer,
+        Self::Completed,
+        Self::Accepted,
+        Self::Visited,
+        Self::Closed,
+        Self::Voided,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::PendingDispatch => "pending_dispatch",
+            Self::Dispatched => "dispatched",
+            Self::InProgress => "in_progress",
+            Self::WaitingCustomer => "waiting_customer",
+            Self::Completed => "completed",
+            Self::Accepted => "accepted",
+            Self::Visited => "visited",
+            Self::Closed => "closed",
+            Self::Voided => "voided",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::PendingDispatch => "待派工",
+            Self::Dispatched => "已派工",
+            Self::InProgress => "处理中",
+            Self::WaitingCustomer => "待客户确认",
+            Self::Completed => "已完工",
+            Self::Accepted => "已验收",
+            Self::Visited => "已回访",
+            Self::Closed => "已关闭",
+            Self::Voided => "已作废",
+        }
+    }
+
+    /// Whether the SLA clock runs in this state.
+    pub fn clock_runs(self) -> bool {
+        matches!(self, Self::PendingDispatch | Self::Dispatched | Self::InProgress)
+    }
+
+    /// The one transition function: the next state, or why not.
+    pub fn transition(self, action: Action) -> Result<Self, &'static str> {
+        use Action::*;
+        use WorkOrderState::*;
+        match (self, action) {
+            (PendingDispatch, Dispatch) => Ok(Dispatched),
+            (Dispatched | InProgress | WaitingCustomer, Reassign) => Ok(self),
+            (Dispatched, Start) => Ok(InProgress),
+            (Dispatched | InProgress, WaitCustomer) => Ok(WaitingCustomer),
+            (WaitingCustomer, Resume) => Ok(InProgress),
+            (InProgress, Complete) => Ok(Completed),
+            (Completed, CustomerAccept) => Ok(Accepted),
+            (Completed, CustomerReject) => Ok(InProgress),
+            (Accepted, ReturnVisit) => Ok(Visited),
+            (Visited, Reopen) => Ok(InProgress),
+            (Visited, Close) => Ok(Closed),
+            (PendingDispatch | Dispatched | InProgress | WaitingCustomer, Void) => Ok(Voided),
+            (Completed | Accepted | Visited | Closed, Void) => Err("已完工的工单不能作废"),
+            (Closed | Voided, _) => Err("工单已结束，不能再操作"),
+            (PendingDispatch, _) => Err("请先派工"),
+            (_, Dispatch) => Err("工单已派工，如需更换处理人请用“改派”"),
+            _ => Err("当前状态下不能执行此操作"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Action::*;
+    use super::WorkOrderState::*;
+    use super::*;
+
+    const ACTIONS: [Action; 12] =
+        [Dispatch, Reassign, Start, WaitCustomer, Resume, Complete, CustomerAccept, CustomerReject, ReturnVisit, Reopen, Close, Void];
+
+    #[test]
+    fn the_whole_life() {
+        let mut s = PendingDispatch;
+        for (a, next) in [
+            (Dispatch, Dispatched),
+            (Start, InProgress),
+            (WaitCustomer, WaitingCustomer),
+            (Resume, InProgress),
+            (Complete, Completed),
+            (CustomerReject, InProgress),
+            (Complete, Completed),
+            (CustomerAccept, Accepted),
+            (ReturnVisit, Visited),
+            (Close, Closed),
+        ] {
+            s = s.transition(a).unwrap();
+            assert_eq!(s, next);
+        }
+    }
+
+    #[test]
+    fn legal_moves_are_exactly_these() {
+        let legal: Vec<(WorkOrderState, Action)> = vec![
+            (PendingDispatch, Dispatch),
+            (PendingDispatch, Void),
+            (Dispatched, Reassign),
+            (Dispatched, Start),
+            (Dispatched, WaitCustomer),
+            (Dispatched, Void),
+            (InProgress, Reassign),
+            (InProgress, WaitCustomer),
+            (InProgress, Complete),
+            (InProgress, Void),
+            (WaitingCustomer, Reassign),
+            (WaitingCustomer, Resume),
+            (WaitingCustomer, Void),
+            (Completed, CustomerAccept),
+            (Completed, CustomerReject),
+            (Accepted, ReturnVisit),
+            (Visited, Reopen),
+            (Visited, Close),
+        ];
+        for s in WorkOrderState::ALL {
+            for a in ACTIONS {
+                assert_eq!(s.transition(a).is_ok(), legal.contains(&(s, a)), "{s:?} {a:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn refusals_say_why() {
+        assert_eq!(Completed.transition(Void), Err("已完工的工单不能作废"));
+        assert_eq!(Closed.transition(Reopen), Err("工单已结束，不能再操作"));
+        assert_eq!(PendingDispatch.transition(Start), Err("请先派工"));
+        assert!(!WaitingCustomer.clock_runs() && InProgress.clock_runs());
+        for s in WorkOrderState::ALL {
+            assert_eq!(WorkOrderState::from_code(s.code()), Some(s));
+        }
+    }
+}
