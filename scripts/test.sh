@@ -218,7 +218,9 @@ e2e_tests() { # e2e_tests BACKEND
   log="$LOGDIR/server-$backend.log"
   url="http://127.0.0.1:$port"
 
-  local -a env_vars=("GUANJIA_LISTEN=127.0.0.1:$port" "GUANJIA_DATA_DIR=$data")
+  local mport
+  mport=$(free_port)
+  local -a env_vars=("GUANJIA_LISTEN=127.0.0.1:$port" "GUANJIA_DATA_DIR=$data" "GUANJIA_METRICS_LISTEN=127.0.0.1:$mport")
   if [ "$backend" = postgres ]; then
     env_vars+=("DATABASE_URL=$(pg_throwaway_url guanjia_e2e)")
   fi
@@ -271,6 +273,12 @@ e2e_tests() { # e2e_tests BACKEND
   local tlog="$LOGDIR/e2e-$backend.log" rc=0
   (cd "$ROOT/e2e" && timeout 1200 node --test --test-concurrency=1 tests/*.test.mjs) 2>&1 | tee "$tlog" || rc=$?
   note "$(sed -En 's/^(# |ℹ )(pass|fail) ([0-9]+)$/\3 \2ed/p' "$tlog" | paste -sd, | sed 's/,/, /')"
+  # The Prometheus listener counted the journeys' requests.
+  if ! curl -fsS --max-time 5 "http://127.0.0.1:$mport/metrics" | grep -q '^http_requests_total'; then
+    echo "the metrics listener on 127.0.0.1:$mport did not report http_requests_total" >&2
+    note "metrics listener silent"
+    rc=1
+  fi
   if [ "$rc" != 0 ]; then
     echo "--- last 80 lines of the server log ($log) ---" >&2
     tail -n 80 "$log" >&2

@@ -65,7 +65,6 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     db.migrate().await.context("数据库迁移失败")?;
     let listener = tokio::net::TcpListener::bind(&config.listen).await.with_context(|| format!("无法监听 {}", config.listen))?;
     let addr = listener.local_addr()?;
-    println!("管家已启动: http://{addr}/");
     if demo {
         if config.database_url.is_some() {
             anyhow::bail!("演示模式只能使用内置的演示数据库，请去掉 DATABASE_URL");
@@ -86,6 +85,7 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     if let Some(metrics_addr) = &config.metrics_listen {
         start_metrics(metrics_addr).await?;
     }
+    println!("管家已启动: http://{addr}/");
     let state = web::AppState { db, tz: config.timezone, secure_cookies: config.secure_cookies };
     let app = web::router(state);
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
