@@ -16,6 +16,7 @@ pub mod occupancy;
 pub mod org;
 pub mod property;
 pub mod settings;
+pub mod workorder;
 
 pub use caller::Caller;
 pub use db::Db;

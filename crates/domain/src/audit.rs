@@ -106,6 +106,7 @@ pub const AUDITED_ENTITIES: &[(&str, &str)] = &[
     ("rename_order", "客户更名单"),
     ("occupancy", "入住关系"),
     ("handover", "入伙登记"),
+    ("work_order", "工单"),
     ("user", "用户"),
     ("role", "角色"),
     ("dict_item", "辅助资料"),

@@ -19,6 +19,7 @@ mod org;
 mod property;
 mod report;
 mod settings;
+mod workorder;
 
 use std::sync::Arc;
 
@@ -50,6 +51,7 @@ pub fn router(state: AppState) -> Router {
         .merge(customer::routes())
         .merge(occupancy::routes())
         .merge(import::routes())
+        .merge(workorder::routes())
         .merge(report::routes())
         .merge(openapi::routes())
         .layer(middleware::from_fn_with_state(state.clone(), auth::authenticate))

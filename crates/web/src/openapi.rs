@@ -11,7 +11,7 @@ use utoipa::{
     Modify, OpenApi,
 };
 
-use crate::{audit, customer, import, messaging, occupancy, org, property, report, settings, SharedState};
+use crate::{audit, customer, import, messaging, occupancy, org, property, report, settings, workorder, SharedState};
 
 struct BearerAuth;
 
@@ -51,6 +51,7 @@ impl Modify for BearerAuth {
         occupancy::api::room_occupancy, occupancy::api::create_handover, occupancy::api::move_in, occupancy::api::move_out,
         occupancy::api::room_customers, occupancy::api::leases,
         import::api_upload, import::api_job, import::api_report, import::api_template,
+        workorder::api::list, workorder::api::create, workorder::api::get_one, workorder::api::act,
         report::workbench_api,
     )
 )]

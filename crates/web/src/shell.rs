@@ -50,6 +50,11 @@ const MODULES: &[Module] = &[
         ],
     },
     Module {
+        code: "workorder",
+        label: "工单",
+        side: &[("工单队列", "/workorders", "workorder.view"), ("我的工单", "/workorders?mine=1", "workorder.view")],
+    },
+    Module {
         code: "property",
         label: "房产",
         side: &[("项目", "/property/projects", "property.view"), ("房间", "/property/rooms", "property.view")],

@@ -32,3 +32,5 @@ pub mod user_project;
 pub mod user_role;
 pub mod vehicle;
 pub mod work_calendar;
+pub mod work_order;
+pub mod work_order_event;

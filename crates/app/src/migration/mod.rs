@@ -7,6 +7,7 @@ mod m20261122_000001_foundation;
 mod m20261122_000002_property;
 mod m20261122_000003_customer;
 mod m20261122_000004_import;
+mod m20261122_000005_workorder;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_property::Migration),
             Box::new(m20261122_000003_customer::Migration),
             Box::new(m20261122_000004_import::Migration),
+            Box::new(m20261122_000005_workorder::Migration),
         ]
     }
 }

@@ -5,7 +5,9 @@ mod calendar;
 mod dictionary;
 mod numbering;
 
-pub use calendar::{add_holiday, delete_holiday, get_calendar, list_holidays, update_calendar, CalendarInput, HolidayInput};
+pub use calendar::{
+    add_holiday, clock_calendar, delete_holiday, get_calendar, list_holidays, update_calendar, CalendarInput, HolidayInput,
+};
 pub use dictionary::{create_item, get_item, list_items, options, update_item, DictItemInput};
 pub use numbering::{get_rule, list_rules, next_number, update_rule, RuleInput};
 

@@ -4,5 +4,5 @@
 mod sla;
 mod state;
 
-pub use sla::{Calendar, Pause};
+pub use sla::{default_targets, Calendar, Pause};
 pub use state::{Action, WorkOrderState};

@@ -30,11 +30,38 @@ pub enum Calendar {
     },
 }
 
+/// The default targets of SLA-1, as promised in the seeds: an emergency is
+/// answered on site within 30 minutes round the clock and fixed within four
+/// working hours; a normal request gets contact within one working day and is
+/// done within three. Returns (response, completion, response round the clock).
+pub fn default_targets(emergency: bool, working_day: Duration) -> (Duration, Duration, bool) {
+    if emergency {
+        (Duration::minutes(30), Duration::hours(4), true)
+    } else {
+        (working_day, working_day * 3, false)
+    }
+}
+
 /// How far ahead the clock looks for working time before giving up (a
 /// calendar with no working days would otherwise never end).
 const HORIZON_DAYS: i64 = 800;
 
 impl Calendar {
+    /// The working time of an ordinary working day (one "working day" of a
+    /// target).
+    pub fn working_day(&self) -> Duration {
+        match self {
+            Self::RoundTheClock => Duration::days(1),
+            Self::Working { start, end, lunch, .. } => {
+                let lunch = match lunch {
+                    Some((ls, le)) if start <= ls && ls < le && le <= end => *le - *ls,
+                    _ => Duration::zero(),
+                };
+                (*end - *start) - lunch
+            }
+        }
+    }
+
     fn is_working_day(&self, date: NaiveDate) -> bool {
         match self {
             Self::RoundTheClock => true,
@@ -198,6 +225,14 @@ mod tests {
         assert_eq!(c.elapsed(t("2026-11-27 17:00"), t("2026-11-30 10:00"), &[]), Duration::hours(2));
         assert_eq!(c.elapsed(t("2026-11-23 12:10"), t("2026-11-23 13:20"), &[]), Duration::zero(), "lunch");
         assert_eq!(c.elapsed(t("2026-11-23 10:00"), t("2026-11-23 09:00"), &[]), Duration::zero());
+    }
+
+    #[test]
+    fn default_targets_follow_the_promises() {
+        let day = office().working_day();
+        assert_eq!(day, Duration::minutes(450));
+        assert_eq!(default_targets(true, day), (Duration::minutes(30), Duration::hours(4), true));
+        assert_eq!(default_targets(false, day), (day, day * 3, false));
     }
 
     #[test]

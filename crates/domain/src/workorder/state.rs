@@ -31,7 +31,82 @@ pub enum Action {
     Void,
 }
 
+impl Action {
+    pub const ALL: [Action; 12] = [
+        Self::Dispatch,
+        Self::Reassign,
+        Self::Start,
+        Self::WaitCustomer,
+        Self::Resume,
+        Self::Complete,
+        Self::CustomerAccept,
+        Self::CustomerReject,
+        Self::ReturnVisit,
+        Self::Reopen,
+        Self::Close,
+        Self::Void,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Dispatch => "dispatch",
+            Self::Reassign => "reassign",
+            Self::Start => "start",
+            Self::WaitCustomer => "wait_customer",
+            Self::Resume => "resume",
+            Self::Complete => "complete",
+            Self::CustomerAccept => "customer_accept",
+            Self::CustomerReject => "customer_reject",
+            Self::ReturnVisit => "return_visit",
+            Self::Reopen => "reopen",
+            Self::Close => "close",
+            Self::Void => "void",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Dispatch => "派工",
+            Self::Reassign => "改派",
+            Self::Start => "开始处理",
+            Self::WaitCustomer => "待客户确认",
+            Self::Resume => "恢复处理",
+            Self::Complete => "完工",
+            Self::CustomerAccept => "客户验收",
+            Self::CustomerReject => "验收未通过",
+            Self::ReturnVisit => "回访",
+            Self::Reopen => "重新处理",
+            Self::Close => "关闭",
+            Self::Void => "作废",
+        }
+    }
+
+    /// The permission point that allows the action.
+    pub fn permission(self) -> &'static str {
+        match self {
+            Self::Dispatch | Self::Reassign => "workorder.dispatch",
+            Self::Start | Self::WaitCustomer | Self::Resume | Self::Complete => "workorder.handle",
+            Self::CustomerAccept | Self::CustomerReject | Self::ReturnVisit | Self::Reopen | Self::Close => "workorder.edit",
+            Self::Void => "workorder.void",
+        }
+    }
+
+    /// Actions that need a person to hand the order to.
+    pub fn needs_assignee(self) -> bool {
+        matches!(self, Self::Dispatch | Self::Reassign)
+    }
+}
+
 impl WorkOrderState {
+    /// The actions allowed in this state, for the record page's buttons.
+    pub fn actions(self) -> Vec<Action> {
+        Action::ALL.into_iter().filter(|a| self.transition(*a).is_ok()).collect()
+    }
+
     pub const ALL: [WorkOrderState; 9] = [
         Self::PendingDispatch,
         Self::Dispatched,
@@ -174,5 +249,9 @@ mod tests {
         for s in WorkOrderState::ALL {
             assert_eq!(WorkOrderState::from_code(s.code()), Some(s));
         }
+        for a in Action::ALL {
+            assert_eq!(Action::from_code(a.code()), Some(a));
+        }
+        assert_eq!(Completed.actions(), vec![CustomerAccept, CustomerReject]);
     }
 }

@@ -15,4 +15,5 @@ mod org;
 mod property;
 mod scope;
 mod settings;
+mod workorder;
 mod xss;

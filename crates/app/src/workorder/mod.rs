@@ -1,0 +1,518 @@
+//! Work orders (SVC-1…3, SLA-1): create from any channel, dispatch, the
+//! lifecycle through the domain state machine, SLA due times on the
+//! company's working calendar (paused while waiting on the customer), and a
+//! timeline of every step.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use domain::{
+    audit::AuditAction,
+    validation::{is_phone, normalize_phone, normalize_text},
+    workorder::{default_targets, Action, Calendar, Pause, WorkOrderState},
+    FieldErrors,
+};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    audit::{self, Change},
+    customer::record,
+    db::claim_version,
+    entity::{customer, project, room, user, work_order, work_order_event},
+    property::{project as projects, room as rooms},
+    settings, AppError, AppResult, Caller, Db, Page, PageRequest,
+};
+
+pub type WorkOrder = work_order::Model;
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct WorkOrderInput {
+    /// The room asked about; or `project_id` + `public_area` for an internal order.
+    #[serde(default)]
+    pub room_id: Option<i32>,
+    #[serde(default)]
+    pub project_id: Option<i32>,
+    #[serde(default)]
+    pub public_area: String,
+    #[serde(default)]
+    pub customer_id: Option<i32>,
+    /// From the `service_category` dictionary.
+    #[serde(default)]
+    pub category: String,
+    /// `paid` or `internal`.
+    #[serde(default)]
+    pub kind: String,
+    /// `emergency` or `normal`.
+    #[serde(default)]
+    pub priority: String,
+    #[serde(default)]
+    pub channel: String,
+    #[serde(default)]
+    pub contact_name: String,
+    #[serde(default)]
+    pub contact_phone: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct EventView {
+    pub at: DateTime<Utc>,
+    pub user_name: String,
+    pub action: String,
+    pub action_label: &'static str,
+    pub to_state_label: &'static str,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct WorkOrderView {
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub order: WorkOrder,
+    pub state_label: &'static str,
+    pub project_name: String,
+    pub room_code: String,
+    pub customer_name: String,
+    pub assignee_name: String,
+    /// Actions allowed now, as `(code, label)`.
+    pub actions: Vec<(String, String)>,
+    /// True when a due time has passed while the order is still open.
+    pub overdue: bool,
+    pub events: Vec<EventView>,
+}
+
+pub fn priority_label(p: &str) -> &'static str {
+    if p == "emergency" {
+        "紧急"
+    } else {
+        "一般"
+    }
+}
+
+pub fn kind_label(k: &str) -> &'static str {
+    if k == "paid" {
+        "有偿服务"
+    } else {
+        "内部/免费"
+    }
+}
+
+fn is_open(state: WorkOrderState) -> bool {
+    !matches!(
+        state,
+        WorkOrderState::Completed | WorkOrderState::Accepted | WorkOrderState::Visited | WorkOrderState::Closed | WorkOrderState::Voided
+    )
+}
+
+async fn views(db: &impl ConnectionTrait, rows: Vec<WorkOrder>, with_events: bool) -> AppResult<Vec<WorkOrderView>> {
+    let projects: BTreeMap<i32, String> = project::Entity::find()
+        .filter(project::Column::Id.is_in(rows.iter().map(|o| o.project_id).collect::<BTreeSet<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    let rooms: BTreeMap<i32, String> = room::Entity::find()
+        .filter(room::Column::Id.is_in(rows.iter().filter_map(|o| o.room_id).collect::<BTreeSet<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.code))
+        .collect();
+    let customers: BTreeMap<i32, String> = customer::Entity::find()
+        .filter(customer::Column::Id.is_in(rows.iter().filter_map(|o| o.customer_id).collect::<BTreeSet<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
+    let users: BTreeMap<i32, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(rows.iter().filter_map(|o| o.assignee_id).collect::<BTreeSet<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    let now = Utc::now();
+    let mut out = Vec::with_capacity(rows.len());
+    for o in rows {
+        let state = WorkOrderState::from_code(&o.state).unwrap_or(WorkOrderState::PendingDispatch);
+        let events = if with_events {
+            work_order_event::Entity::find()
+                .filter(work_order_event::Column::WorkOrderId.eq(o.id))
+                .order_by_asc(work_order_event::Column::Id)
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|e| EventView {
+                    at: e.at,
+                    user_name: e.user_name,
+                    action_label: Action::from_code(&e.action).map_or("新建", Action::label),
+                    to_state_label: WorkOrderState::from_code(&e.to_state).map_or("", WorkOrderState::label),
+                    action: e.action,
+                    note: e.note,
+                })
+                .collect()
+        } else {
+            vec![]
+        };
+        let overdue = is_open(state)
+            && (o.complete_due.is_some_and(|d| d < now) || (o.responded_at.is_none() && o.response_due.is_some_and(|d| d < now)));
+        out.push(WorkOrderView {
+            state_label: state.label(),
+            project_name: projects.get(&o.project_id).cloned().unwrap_or_default(),
+            room_code: o.room_id.and_then(|r| rooms.get(&r).cloned()).unwrap_or_default(),
+            customer_name: o.customer_id.and_then(|c| customers.get(&c).cloned()).unwrap_or_default(),
+            assignee_name: o.assignee_id.and_then(|u| users.get(&u).cloned()).unwrap_or_default(),
+            actions: state.actions().into_iter().map(|a| (a.code().to_string(), a.label().to_string())).collect(),
+            overdue,
+            events,
+            order: o,
+        });
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct WorkOrderFilter {
+    #[serde(default)]
+    pub state: Option<String>,
+    #[serde(default)]
+    pub project_id: Option<i32>,
+    /// Only orders assigned to the caller (我的工单).
+    #[serde(default)]
+    pub mine: bool,
+    #[serde(default)]
+    pub customer_id: Option<i32>,
+}
+
+pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, f: &WorkOrderFilter) -> AppResult<Page<WorkOrderView>> {
+    caller.require("workorder.view")?;
+    let mut cond = caller.projects_condition(work_order::Column::ProjectId);
+    if let Some(s) = f.state.as_deref().filter(|s| !s.is_empty()) {
+        cond = cond.add(work_order::Column::State.eq(s));
+    }
+    if let Some(p) = f.project_id {
+        cond = cond.add(work_order::Column::ProjectId.eq(p));
+    }
+    if f.mine {
+        cond = cond.add(work_order::Column::AssigneeId.eq(caller.user_id));
+    }
+    if let Some(c) = f.customer_id {
+        cond = cond.add(work_order::Column::CustomerId.eq(c));
+    }
+    if let Some(k) = req.keyword() {
+        cond = cond.add(
+            Condition::any()
+                .add(work_order::Column::Number.contains(&k))
+                .add(work_order::Column::Description.contains(&k))
+                .add(work_order::Column::ContactPhone.contains(&k)),
+        );
+    }
+    let q = work_order::Entity::find().filter(cond);
+    let total = q.clone().count(&db.conn).await?;
+    let rows = q.order_by_desc(work_order::Column::Id).offset(req.offset()).limit(req.per_page()).all(&db.conn).await?;
+    Ok(Page { items: views(&db.conn, rows, false).await?, total })
+}
+
+async fn get_model(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> AppResult<WorkOrder> {
+    caller.require("workorder.view")?;
+    work_order::Entity::find_by_id(id)
+        .filter(caller.projects_condition(work_order::Column::ProjectId))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn get(db: &Db, caller: &Caller, id: i32) -> AppResult<WorkOrderView> {
+    let o = get_model(&db.conn, caller, id).await?;
+    Ok(views(&db.conn, vec![o], true).await?.remove(0))
+}
+
+fn local(tz: Tz, t: DateTime<Utc>) -> NaiveDateTime {
+    t.with_timezone(&tz).naive_local()
+}
+
+fn utc(tz: Tz, t: NaiveDateTime) -> Option<DateTime<Utc>> {
+    tz.from_local_datetime(&t).earliest().map(|x| x.with_timezone(&Utc))
+}
+
+/// Response and completion due times from the creation time, the priority
+/// and the pauses so far (SLA-1).
+fn due_times(
+    calendar: &Calendar,
+    tz: Tz,
+    created: DateTime<Utc>,
+    emergency: bool,
+    pauses: &[Pause],
+) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
+    let (response, completion, response_round_the_clock) = default_targets(emergency, calendar.working_day());
+    let start = local(tz, created);
+    let response_clock = if response_round_the_clock { &Calendar::RoundTheClock } else { calendar };
+    let response_due = response_clock.due(start, response, &[]).and_then(|t| utc(tz, t));
+    let complete_due = calendar.due(start, completion, pauses).and_then(|t| utc(tz, t));
+    (response_due, complete_due)
+}
+
+/// Pauses of an order: from each wait-on-customer to the next resume.
+fn pauses(events: &[work_order_event::Model], tz: Tz) -> Vec<Pause> {
+    let mut out: Vec<Pause> = Vec::new();
+    for e in events {
+        match Action::from_code(&e.action) {
+            Some(Action::WaitCustomer) => out.push(Pause { from: local(tz, e.at), to: None }),
+            Some(Action::Resume) | Some(Action::Void) => {
+                if let Some(p) = out.last_mut().filter(|p| p.to.is_none()) {
+                    p.to = Some(local(tz, e.at));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+async fn event(db: &impl ConnectionTrait, caller: &Caller, order: i32, action: &str, from: &str, to: &str, note: &str) -> AppResult<()> {
+    work_order_event::ActiveModel {
+        work_order_id: Set(order),
+        at: Set(Utc::now()),
+        user_id: Set(caller.user_id),
+        user_name: Set(caller.display_name.clone()),
+        action: Set(action.into()),
+        from_state: Set(from.into()),
+        to_state: Set(to.into()),
+        note: Set(note.chars().take(500).collect()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Creates an order (SVC-1): numbered, due times computed, on the timeline.
+pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) -> AppResult<WorkOrderView> {
+    caller.require("workorder.create")?;
+    let txn = db.begin().await?;
+    let mut errors = FieldErrors::new();
+    let room = match input.room_id {
+        Some(id) => rooms::get_model(&*txn, caller, id).await.ok(),
+        None => None,
+    };
+    let project_id = room.as_ref().map(|r| r.project_id).or(input.project_id);
+    let project = match project_id {
+        Some(p) => projects::get(&*txn, caller, p).await.ok(),
+        None => None,
+    };
+    let public_area = normalize_text(&input.public_area);
+    if input.room_id.is_some() && room.is_none() {
+        errors.add("room_id", "房间不存在或无权访问");
+    } else if room.is_none() && (project.is_none() || public_area.is_empty()) {
+        errors.add("room_id", "请选择房间，或选择项目并填写公共区域");
+    }
+    let customer = match input.customer_id {
+        Some(id) => record::get_model(&*txn, caller, id).await.ok(),
+        None => None,
+    };
+    if input.customer_id.is_some() && customer.is_none() {
+        errors.add("customer_id", "客户不存在或无权访问");
+    }
+    let category = errors.required("category", "服务类别", &normalize_text(&input.category));
+    if let (Some(p), false) = (&project, category.is_empty()) {
+        if !settings::options(db, p.company_id, "service_category").await?.contains(&category) {
+            errors.add("category", "请从服务类别中选择");
+        }
+    }
+    if !matches!(input.kind.as_str(), "paid" | "internal") {
+        errors.add("kind", "请选择有偿或内部");
+    }
+    if !matches!(input.priority.as_str(), "emergency" | "normal") {
+        errors.add("priority", "请选择紧急程度");
+    }
+    let description = errors.required("description", "报修内容", &normalize_text(&input.description));
+    errors.max_chars("description", "报修内容", &description, 2000);
+    let phone = normalize_phone(&input.contact_phone);
+    let phone = if phone.is_empty() { String::new() } else { phone };
+    if !phone.is_empty() && !is_phone(&phone) {
+        errors.add("contact_phone", "联系电话格式不正确");
+    }
+    errors.into_result()?;
+    let project = project.expect("validated");
+    // The customer's first phone is the contact phone unless one is typed.
+    let phone = if phone.is_empty() {
+        match &customer {
+            Some(c) => crate::entity::customer_phone::Entity::find()
+                .filter(crate::entity::customer_phone::Column::CustomerId.eq(c.id))
+                .order_by_asc(crate::entity::customer_phone::Column::SortOrder)
+                .one(&*txn)
+                .await?
+                .map(|p| p.phone)
+                .unwrap_or_default(),
+            None => String::new(),
+        }
+    } else {
+        phone
+    };
+    // The customer is the contact unless another name is typed.
+    let typed: String = normalize_text(&input.contact_name).chars().take(64).collect();
+    let contact_name = if typed.is_empty() { customer.as_ref().map(|c| c.name.clone()).unwrap_or_default() } else { typed };
+    let now = Utc::now();
+    let calendar = settings::clock_calendar(&*txn, project.company_id).await?;
+    let (response_due, complete_due) = due_times(&calendar, tz, now, input.priority == "emergency", &[]);
+    let number = settings::next_number(&*txn, project.company_id, "work_order", local(tz, now).date()).await?;
+    let o = work_order::ActiveModel {
+        number: Set(number),
+        company_id: Set(project.company_id),
+        project_id: Set(project.id),
+        room_id: Set(room.as_ref().map(|r| r.id)),
+        customer_id: Set(customer.as_ref().map(|c| c.id)),
+        public_area: Set(public_area),
+        category: Set(category),
+        kind: Set(input.kind.clone()),
+        priority: Set(input.priority.clone()),
+        channel: Set(normalize_text(&input.channel)),
+        contact_name: Set(contact_name),
+        contact_phone: Set(phone),
+        description: Set(description),
+        appointment_at: Set(None),
+        state: Set(WorkOrderState::PendingDispatch.code().into()),
+        assignee_id: Set(None),
+        created_by: Set(caller.user_id),
+        response_due: Set(response_due),
+        complete_due: Set(complete_due),
+        responded_at: Set(None),
+        completed_at: Set(None),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&*txn)
+    .await?;
+    event(&*txn, caller, o.id, "create", "", &o.state, "").await?;
+    audit::record(
+        &*txn,
+        caller,
+        Change::new("work_order", o.id, AuditAction::Create)
+            .company(Some(o.company_id))
+            .summary(format!("新建工单 {}", o.number))
+            .after(&o),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(views(&db.conn, vec![o], true).await?.remove(0))
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct ActInput {
+    /// An action code: dispatch, reassign, start, wait_customer, resume,
+    /// complete, customer_accept, customer_reject, return_visit, reopen, close, void.
+    pub action: String,
+    /// The engineer to dispatch or reassign to.
+    #[serde(default)]
+    pub assignee_id: Option<i32>,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Moves an order through its lifecycle (SVC-2, SVC-3). Two agents acting on
+/// the same version: the first wins, the second is told (409).
+pub async fn act(db: &Db, caller: &Caller, tz: Tz, id: i32, version: i32, input: &ActInput) -> AppResult<WorkOrderView> {
+    let action = Action::from_code(&input.action).ok_or_else(|| AppError::field("action", "未知的操作"))?;
+    caller.require(action.permission())?;
+    let txn = db.begin().await?;
+    let o = get_model(&*txn, caller, id).await?;
+    let from = WorkOrderState::from_code(&o.state).unwrap_or(WorkOrderState::PendingDispatch);
+    let to = from.transition(action).map_err(|m| AppError::Conflict(m.into()))?;
+    let note = normalize_text(&input.note);
+    if action == Action::Void && note.is_empty() {
+        return Err(AppError::field("note", "请填写作废原因"));
+    }
+    let assignee = if action.needs_assignee() {
+        let u = match input.assignee_id {
+            Some(uid) => {
+                user::Entity::find_by_id(uid)
+                    .filter(caller.units_condition(user::Column::OrgUnitId))
+                    .filter(user::Column::Enabled.eq(true))
+                    .one(&*txn)
+                    .await?
+            }
+            None => None,
+        };
+        Some(u.ok_or_else(|| AppError::field("assignee_id", "请选择处理人"))?)
+    } else {
+        None
+    };
+    claim_version::<work_order::Entity>(&*txn, work_order::Column::Id, work_order::Column::Version, id, version).await?;
+    let before = o.clone();
+    let mut am = o.clone().into_active_model();
+    am.state = Set(to.code().into());
+    if let Some(u) = &assignee {
+        am.assignee_id = Set(Some(u.id));
+    }
+    let now = Utc::now();
+    if action == Action::Start && o.responded_at.is_none() {
+        am.responded_at = Set(Some(now));
+    }
+    if action == Action::Complete {
+        am.completed_at = Set(Some(now));
+    }
+    am.version = Set(version + 1);
+    am.updated_at = Set(now);
+    let label = match &assignee {
+        Some(u) => format!("{}：{}", action.label(), u.display_name),
+        None => action.label().to_string(),
+    };
+    event(
+        &*txn,
+        caller,
+        id,
+        action.code(),
+        from.code(),
+        to.code(),
+        &if note.is_empty() { label.clone() } else { format!("{label}（{note}）") },
+    )
+    .await?;
+    if action == Action::Resume {
+        // The wait on the customer is over: the completion due time moves by it.
+        let events = work_order_event::Entity::find()
+            .filter(work_order_event::Column::WorkOrderId.eq(id))
+            .order_by_asc(work_order_event::Column::Id)
+            .all(&*txn)
+            .await?;
+        let calendar = settings::clock_calendar(&*txn, o.company_id).await?;
+        let (_, complete_due) = due_times(&calendar, tz, o.created_at, o.priority == "emergency", &pauses(&events, tz));
+        am.complete_due = Set(complete_due);
+    }
+    let after = am.update(&*txn).await?;
+    audit::record(
+        &*txn,
+        caller,
+        Change::new("work_order", id, AuditAction::Update)
+            .company(Some(after.company_id))
+            .summary(format!("工单 {} {}", after.number, label))
+            .before(&before)
+            .after(&after),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(views(&db.conn, vec![after], true).await?.remove(0))
+}
+
+/// Staff who may handle orders, for the dispatch picker.
+pub async fn engineers(db: &Db, caller: &Caller) -> AppResult<Vec<(i32, String)>> {
+    caller.require("workorder.dispatch")?;
+    Ok(user::Entity::find()
+        .filter(caller.units_condition(user::Column::OrgUnitId))
+        .filter(user::Column::Enabled.eq(true))
+        .order_by_asc(user::Column::DisplayName)
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, format!("{}（{}）", u.display_name, u.username)))
+        .collect())
+}
