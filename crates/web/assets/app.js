@@ -523,3 +523,15 @@
     }, 200);
   });
 })();
+
+/* ---- "n" opens 新建工单 from any page (UI.md), unless typing ---- */
+document.addEventListener('keydown', function (e) {
+  if (e.key !== 'n' || e.ctrlKey || e.metaKey || e.altKey) return;
+  var t = e.target;
+  if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+  var link = document.querySelector('a[data-new-order]');
+  if (link) {
+    e.preventDefault();
+    window.location.href = link.getAttribute('href');
+  }
+});

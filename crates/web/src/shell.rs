@@ -26,6 +26,8 @@ pub struct Shell {
     /// The flash reports a refusal rather than a success.
     pub flash_error: bool,
     pub todo_count: u64,
+    /// Shows 新建工单 in the quick toolbar.
+    pub can_create_order: bool,
 }
 
 /// A module of the top navigation: its label, home, the permission that
@@ -123,6 +125,7 @@ impl Shell {
             flash: auth.flash.as_deref().map(|f| f.trim_start_matches('!').to_string()),
             flash_error: auth.flash.as_deref().is_some_and(|f| f.starts_with('!')),
             todo_count: 0,
+            can_create_order: caller.can("workorder.create") && !caller.must_change_password,
         }
     }
 }

@@ -314,11 +314,17 @@ pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) ->
     } else if room.is_none() && (project.is_none() || public_area.is_empty()) {
         errors.add("room_id", "请选择房间，或选择项目并填写公共区域");
     }
-    let customer = match input.customer_id {
+    // A room's order is the billing party's unless another customer is named.
+    let customer_id = match (input.customer_id, &room) {
+        (Some(id), _) => Some(id),
+        (None, Some(r)) => crate::occupancy::of_room(db, caller, r.id).await.ok().and_then(|o| o.billing_party).map(|b| b.customer_id),
+        (None, None) => None,
+    };
+    let customer = match customer_id {
         Some(id) => record::get_model(&*txn, caller, id).await.ok(),
         None => None,
     };
-    if input.customer_id.is_some() && customer.is_none() {
+    if customer_id.is_some() && customer.is_none() {
         errors.add("customer_id", "客户不存在或无权访问");
     }
     let category = errors.required("category", "服务类别", &normalize_text(&input.category));

@@ -454,6 +454,8 @@ struct ShowPage {
     rooms: Vec<record::HeldRoom>,
     renames: Vec<RenameView>,
     timeline: Vec<(String, String, String)>,
+    /// The customer's work orders: (id, number, state, category, description, created).
+    orders: Vec<(i32, String, &'static str, String, String, String)>,
     can_edit: bool,
     can_rename: bool,
     can_disable: bool,
@@ -475,7 +477,21 @@ pub async fn show(State(st): State<SharedState>, auth: PageAuth, Path(id): Path<
             )
         })
         .collect();
+    let orders = if auth.caller.can("workorder.view") {
+        let filter = app::workorder::WorkOrderFilter { customer_id: Some(id), ..Default::default() };
+        app::workorder::list(&st.db, &auth.caller, &PageRequest { per_page: Some(50), ..Default::default() }, &filter)
+            .await?
+            .items
+            .into_iter()
+            .map(|o| {
+                (o.order.id, o.order.number, o.state_label, o.order.category, o.order.description, local_time(st.tz, o.order.created_at))
+            })
+            .collect()
+    } else {
+        vec![]
+    };
     let page = ShowPage {
+        orders,
         shell: shell(&st, &auth, "customer", &c.customer.name).await,
         gender: match c.customer.gender.as_str() {
             "male" => "男",

@@ -75,7 +75,33 @@ async fn gather(st: &SharedState, c: &app::Caller) -> Result<WorkbenchBody, app:
         let all = occupancy::leases_ending(&st.db, c, 30, 10_000).await?.len() as u64;
         stats.push(Stat { label: "30 天内租约到期", value: all, href: "/occupancy/leases" });
     }
-    Ok(WorkbenchBody { announcements, todos: vec![], stats, leases_ending })
+    let mut todos = vec![];
+    if c.can("workorder.view") {
+        let open = PageRequest { per_page: Some(20), ..Default::default() };
+        let mine = app::workorder::list(&st.db, c, &open, &app::workorder::WorkOrderFilter { mine: true, ..Default::default() }).await?;
+        todos.extend(
+            mine.items
+                .into_iter()
+                .filter(|o| !o.actions.is_empty() && !matches!(o.order.state.as_str(), "completed" | "accepted" | "visited"))
+                .map(|o| Todo {
+                    kind: if o.overdue { "超时工单".into() } else { "我的工单".into() },
+                    title: format!("{} {} {}", o.order.number, o.room_code, o.order.description),
+                    href: format!("/workorders/{}", o.order.id),
+                }),
+        );
+        if c.can("workorder.dispatch") {
+            let waiting = app::workorder::list(
+                &st.db,
+                c,
+                &PageRequest { per_page: Some(1), ..Default::default() },
+                &app::workorder::WorkOrderFilter { state: Some("pending_dispatch".into()), ..Default::default() },
+            )
+            .await?
+            .total;
+            stats.push(Stat { label: "待派工工单", value: waiting, href: "/workorders?state=pending_dispatch" });
+        }
+    }
+    Ok(WorkbenchBody { announcements, todos, stats, leases_ending })
 }
 
 struct AnnouncementRow {

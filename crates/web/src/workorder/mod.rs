@@ -226,13 +226,7 @@ pub async fn new_form(State(st): State<SharedState>, auth: PageAuth, Query(q): Q
 }
 
 pub async fn create(State(st): State<SharedState>, auth: PageAuth, Query(q): Query<NewQuery>, f: FormData) -> Result<Response, PageError> {
-    let mut input = input_of(&f, &q);
-    if input.customer_id.is_none() {
-        if let Some(r) = input.room_id {
-            input.customer_id =
-                app::occupancy::of_room(&st.db, &auth.caller, r).await.ok().and_then(|o| o.billing_party).map(|b| b.customer_id);
-        }
-    }
+    let input = input_of(&f, &q);
     match workorder::create(&st.db, &auth.caller, st.tz, &input).await {
         Ok(o) => Ok(redirect_with_flash(&format!("{BASE}/{}", o.order.id), &format!("已新建工单 {}", o.order.number))),
         Err(e) => {

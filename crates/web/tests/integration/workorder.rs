@@ -59,6 +59,8 @@ async fn an_order_lives_from_creation_to_close() {
     let eng = app.login("engineer").await;
     let (_, mine) = eng.get("/api/v1/work-orders?mine=true").await;
     assert_eq!(mine["total"], 1, "the engineer's 我的工单");
+    let (_, home) = eng.page("/").await;
+    assert!(home.contains(o["number"].as_str().unwrap()), "the order is on the engineer's workbench");
     let (status, body) = act(&eng, &o, "close", json!({})).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     let (status, o) = act(&eng, &o, "start", json!({})).await;
@@ -88,6 +90,8 @@ async fn an_order_lives_from_creation_to_close() {
     let (status, html) = manager.page(&format!("/workorders/{}", o["id"])).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("已关闭") && html.contains("客户出差"));
+    let (_, page360) = manager.page(&format!("/customers/{customer}")).await;
+    assert!(page360.contains(o["number"].as_str().unwrap()), "the order is on the customer's 360 page");
 }
 
 #[tokio::test]
@@ -102,6 +106,7 @@ async fn two_agents_dispatching_the_same_order_one_wins() {
             json!({"room_id": room, "category": "门窗", "kind": "paid", "priority": "emergency", "description": "入户门锁坏了"}),
         )
         .await;
+    assert_eq!(o["customer_name"], "白展堂", "the room's billing party is the customer by default");
     let created = chrono::DateTime::parse_from_rfc3339(o["created_at"].as_str().unwrap()).unwrap();
     let response = chrono::DateTime::parse_from_rfc3339(o["response_due"].as_str().unwrap()).unwrap();
     assert_eq!((response - created).num_minutes(), 30, "emergencies: on site within 30 minutes, round the clock");
