@@ -39,6 +39,7 @@ pub fn routes() -> Router<SharedState> {
         .route("/workorders/new", get(new_form).post(create))
         .route("/workorders/{id}", get(show))
         .route("/workorders/{id}/act", post(act))
+        .route("/workorders/{id}/print", get(print))
         .merge(api::routes())
 }
 
@@ -325,4 +326,29 @@ pub async fn act(State(st): State<SharedState>, auth: PageAuth, Path(id): Path<i
         }
         Err(e) => Err(e.into()),
     }
+}
+
+#[derive(Template)]
+#[template(path = "workorder/print.html")]
+struct PrintPage {
+    o: WorkOrderView,
+    company: String,
+    created: String,
+    kind: &'static str,
+    priority: &'static str,
+    complete_due: String,
+}
+
+/// The printable 报修受理单 (SVC-6): A4, no navigation, signature lines.
+pub async fn print(State(st): State<SharedState>, auth: PageAuth, Path(id): Path<i32>) -> Result<Response, PageError> {
+    let o = workorder::get(&st.db, &auth.caller, id).await?;
+    let page = PrintPage {
+        company: app::org::unit::name_of(&st.db, o.order.company_id).await?,
+        created: local_time(st.tz, o.order.created_at),
+        kind: kind_label(&o.order.kind),
+        priority: priority_label(&o.order.priority),
+        complete_due: local_time_opt(st.tz, o.order.complete_due),
+        o,
+    };
+    Ok(render(&page, false))
 }

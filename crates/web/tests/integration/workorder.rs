@@ -92,6 +92,15 @@ async fn an_order_lives_from_creation_to_close() {
     assert!(html.contains("已关闭") && html.contains("客户出差"));
     let (_, page360) = manager.page(&format!("/customers/{customer}")).await;
     assert!(page360.contains(o["number"].as_str().unwrap()), "the order is on the customer's 360 page");
+    let (status, slip) = manager.page(&format!("/workorders/{}/print", o["id"])).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        slip.contains("报修受理单")
+            && slip.contains("客户签字")
+            && slip.contains("深圳安居物业服务有限公司")
+            && !slip.contains("class=\"topbar\""),
+        "a printable slip without navigation"
+    );
 }
 
 #[tokio::test]
