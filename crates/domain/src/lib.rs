@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod customer;
 pub mod messaging;
+pub mod money;
 pub mod occupancy;
 pub mod org;
 pub mod property;
