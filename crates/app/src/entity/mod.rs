@@ -34,3 +34,4 @@ pub mod vehicle;
 pub mod work_calendar;
 pub mod work_order;
 pub mod work_order_event;
+pub mod work_order_material;

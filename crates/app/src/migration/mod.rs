@@ -8,6 +8,7 @@ mod m20261122_000002_property;
 mod m20261122_000003_customer;
 mod m20261122_000004_import;
 mod m20261122_000005_workorder;
+mod m20261122_000006_workorder_fees;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_customer::Migration),
             Box::new(m20261122_000004_import::Migration),
             Box::new(m20261122_000005_workorder::Migration),
+            Box::new(m20261122_000006_workorder_fees::Migration),
         ]
     }
 }

@@ -9,6 +9,7 @@ use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use domain::{
     audit::AuditAction,
+    money::{order_total, Fen, Qty},
     validation::{is_phone, normalize_phone, normalize_text},
     workorder::{default_targets, Action, Calendar, Pause, WorkOrderState},
     FieldErrors,
@@ -23,7 +24,7 @@ use crate::{
     audit::{self, Change},
     customer::record,
     db::claim_version,
-    entity::{customer, project, room, user, work_order, work_order_event},
+    entity::{customer, project, room, user, work_order, work_order_event, work_order_material},
     property::{project as projects, room as rooms},
     settings, AppError, AppResult, Caller, Db, Page, PageRequest,
 };
@@ -85,6 +86,10 @@ pub struct WorkOrderView {
     /// True when a due time has passed while the order is still open.
     pub overdue: bool,
     pub events: Vec<EventView>,
+    #[schema(value_type = Vec<Object>)]
+    pub materials: Vec<work_order_material::Model>,
+    /// The fee to bill, e.g. `¥86.53` (paid orders; the billing module turns it into an ad-hoc bill).
+    pub total_text: String,
 }
 
 pub fn priority_label(p: &str) -> &'static str {
@@ -162,6 +167,15 @@ async fn views(db: &impl ConnectionTrait, rows: Vec<WorkOrder>, with_events: boo
         } else {
             vec![]
         };
+        let materials = if with_events {
+            work_order_material::Entity::find()
+                .filter(work_order_material::Column::WorkOrderId.eq(o.id))
+                .order_by_asc(work_order_material::Column::Id)
+                .all(db)
+                .await?
+        } else {
+            vec![]
+        };
         let overdue = is_open(state)
             && (o.complete_due.is_some_and(|d| d < now) || (o.responded_at.is_none() && o.response_due.is_some_and(|d| d < now)));
         out.push(WorkOrderView {
@@ -173,6 +187,8 @@ async fn views(db: &impl ConnectionTrait, rows: Vec<WorkOrder>, with_events: boo
             actions: state.actions().into_iter().map(|a| (a.code().to_string(), a.label().to_string())).collect(),
             overdue,
             events,
+            materials,
+            total_text: Fen(o.total_fee).display(),
             order: o,
         });
     }
@@ -413,6 +429,19 @@ pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) ->
     Ok(views(&db.conn, vec![o], true).await?.remove(0))
 }
 
+/// One line of materials used (SVC-4).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct MaterialInput {
+    #[serde(default)]
+    pub item: String,
+    /// Up to three decimals, e.g. `"1.5"`.
+    #[serde(default)]
+    pub quantity: String,
+    /// Yuan with up to two decimals, e.g. `"12.35"`.
+    #[serde(default)]
+    pub unit_price: String,
+}
+
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct ActInput {
     /// An action code: dispatch, reassign, start, wait_customer, resume,
@@ -423,6 +452,52 @@ pub struct ActInput {
     pub assignee_id: Option<i32>,
     #[serde(default)]
     pub note: String,
+    /// Completion only: what was done.
+    #[serde(default)]
+    pub result: String,
+    /// Completion only: materials used.
+    #[serde(default)]
+    pub materials: Vec<MaterialInput>,
+    /// Completion only: labour in yuan, e.g. `"50"`.
+    #[serde(default)]
+    pub labour_fee: String,
+}
+
+/// The checked completion: result, material lines and the fee (SVC-4).
+struct Completion {
+    result: String,
+    lines: Vec<(String, Qty, Fen, Fen)>,
+    labour: Fen,
+    total: Fen,
+}
+
+/// Checks a completion; the fee of a paid order is the exact sum of its
+/// material lines (each rounded once) and labour, an internal order's is 0.
+fn check_completion(input: &ActInput, paid: bool) -> Result<Completion, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let result = errors.required("result", "处理结果", &normalize_text(&input.result));
+    errors.max_chars("result", "处理结果", &result, 2000);
+    let mut lines = Vec::new();
+    for (i, m) in input.materials.iter().enumerate() {
+        let item = normalize_text(&m.item);
+        if item.is_empty() && m.quantity.trim().is_empty() && m.unit_price.trim().is_empty() {
+            continue;
+        }
+        match (Qty::parse(&normalize_text(&m.quantity)), Fen::parse(&normalize_text(&m.unit_price))) {
+            (Ok(q), Ok(p)) if !item.is_empty() && p.0 >= 0 => lines.push((item, q, p, q.times(p))),
+            _ => errors.add("materials", format!("第 {} 行材料：请填写名称、数量（最多三位小数）和单价（元）", i + 1)),
+        }
+    }
+    let labour = match normalize_text(&input.labour_fee).as_str() {
+        "" => Fen(0),
+        t => Fen::parse(t).unwrap_or_else(|m| {
+            errors.add("labour_fee", m);
+            Fen(0)
+        }),
+    };
+    errors.into_result()?;
+    let total = if paid { order_total(&lines.iter().map(|(_, q, p, _)| (*q, *p)).collect::<Vec<_>>(), labour) } else { Fen(0) };
+    Ok(Completion { result, lines, labour, total })
 }
 
 /// Moves an order through its lifecycle (SVC-2, SVC-3). Two agents acting on
@@ -438,6 +513,7 @@ pub async fn act(db: &Db, caller: &Caller, tz: Tz, id: i32, version: i32, input:
     if action == Action::Void && note.is_empty() {
         return Err(AppError::field("note", "请填写作废原因"));
     }
+    let completion = if action == Action::Complete { Some(check_completion(input, o.kind == "paid")?) } else { None };
     let assignee = if action.needs_assignee() {
         let u = match input.assignee_id {
             Some(uid) => {
@@ -464,14 +540,31 @@ pub async fn act(db: &Db, caller: &Caller, tz: Tz, id: i32, version: i32, input:
     if action == Action::Start && o.responded_at.is_none() {
         am.responded_at = Set(Some(now));
     }
-    if action == Action::Complete {
+    if let Some(c) = &completion {
         am.completed_at = Set(Some(now));
+        am.result = Set(Some(c.result.clone()));
+        am.labour_fee = Set(c.labour.0);
+        am.total_fee = Set(c.total.0);
+        work_order_material::Entity::delete_many().filter(work_order_material::Column::WorkOrderId.eq(id)).exec(&*txn).await?;
+        for (item, q, p, amount) in &c.lines {
+            work_order_material::ActiveModel {
+                work_order_id: Set(id),
+                item: Set(item.clone()),
+                quantity: Set(q.0),
+                unit_price: Set(p.0),
+                amount: Set(amount.0),
+                ..Default::default()
+            }
+            .insert(&*txn)
+            .await?;
+        }
     }
     am.version = Set(version + 1);
     am.updated_at = Set(now);
-    let label = match &assignee {
-        Some(u) => format!("{}：{}", action.label(), u.display_name),
-        None => action.label().to_string(),
+    let label = match (&assignee, &completion) {
+        (Some(u), _) => format!("{}：{}", action.label(), u.display_name),
+        (None, Some(c)) if c.total.0 > 0 => format!("{}（费用 {}）", action.label(), c.total),
+        _ => action.label().to_string(),
     };
     event(
         &*txn,

@@ -6,7 +6,7 @@ pub mod api;
 use app::{
     property::{project, room},
     settings,
-    workorder::{self, kind_label, priority_label, ActInput, WorkOrderFilter, WorkOrderInput, WorkOrderView},
+    workorder::{self, kind_label, priority_label, ActInput, MaterialInput, WorkOrderFilter, WorkOrderInput, WorkOrderView},
     AppError, PageRequest,
 };
 use askama::Template;
@@ -18,7 +18,7 @@ use axum::{
     Router,
 };
 use chrono::Utc;
-use domain::workorder::WorkOrderState;
+use domain::{money::Fen, workorder::WorkOrderState};
 use serde::Deserialize;
 
 use crate::{
@@ -252,6 +252,20 @@ struct ShowPage {
     events: Vec<(String, String, String)>,
     note: String,
     error: Option<String>,
+    can_complete: bool,
+    result: String,
+    material_rows: Vec<(String, String, String)>,
+    labour: String,
+    materials: Vec<(String, String, String, String)>,
+    labour_total: String,
+}
+
+/// What the user typed in the completion form, kept on a refused save.
+#[derive(Default)]
+struct CompletionDraft {
+    result: String,
+    rows: Vec<(String, String, String)>,
+    labour: String,
 }
 
 /// "剩 3 小时 20 分" or "超时 1 小时 5 分", coloured green → orange → red.
@@ -275,6 +289,7 @@ async fn show_page(
     auth: &PageAuth,
     o: WorkOrderView,
     note: String,
+    draft: CompletionDraft,
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
@@ -287,7 +302,20 @@ async fn show_page(
             (local_time(st.tz, e.at), e.user_name.clone(), if e.note.is_empty() { e.action_label.to_string() } else { e.note.clone() })
         })
         .collect();
+    let qty = |q: i64| format!("{}", q as f64 / 1000.0);
+    let materials =
+        o.materials.iter().map(|m| (m.item.clone(), qty(m.quantity), Fen(m.unit_price).display(), Fen(m.amount).display())).collect();
+    let mut material_rows = draft.rows;
+    if material_rows.is_empty() {
+        material_rows.push(Default::default());
+    }
     let page = ShowPage {
+        can_complete: o.actions.iter().any(|(c, _)| c == "complete") && auth.caller.can("workorder.handle"),
+        result: draft.result,
+        material_rows,
+        labour: draft.labour,
+        materials,
+        labour_total: Fen(o.order.labour_fee).display(),
         shell: shell(st, auth, "workorder", &format!("工单 {}", o.order.number)).await,
         state_colour: state_colour(&o.order.state),
         kind: kind_label(&o.order.kind),
@@ -308,21 +336,41 @@ async fn show_page(
 
 pub async fn show(State(st): State<SharedState>, auth: PageAuth, Path(id): Path<i32>) -> Result<Response, PageError> {
     let o = workorder::get(&st.db, &auth.caller, id).await?;
-    show_page(&st, &auth, o, String::new(), None, StatusCode::OK).await
+    show_page(&st, &auth, o, String::new(), CompletionDraft::default(), None, StatusCode::OK).await
 }
 
 pub async fn act(State(st): State<SharedState>, auth: PageAuth, Path(id): Path<i32>, f: FormData) -> Result<Response, PageError> {
-    let input = ActInput { action: f.get("action"), assignee_id: f.int("assignee_id"), note: f.get("note") };
+    let (items, quantities, prices) = (f.all("material_item"), f.all("material_quantity"), f.all("material_price"));
+    let materials = (0..items.len())
+        .map(|i| MaterialInput {
+            item: items[i].clone(),
+            quantity: quantities.get(i).cloned().unwrap_or_default(),
+            unit_price: prices.get(i).cloned().unwrap_or_default(),
+        })
+        .collect::<Vec<_>>();
+    let input = ActInput {
+        action: f.get("action"),
+        assignee_id: f.int("assignee_id"),
+        note: f.get("note"),
+        result: f.get("result"),
+        materials: materials.clone(),
+        labour_fee: f.get("labour_fee"),
+    };
+    let draft = || CompletionDraft {
+        result: input.result.clone(),
+        rows: materials.iter().map(|m| (m.item.clone(), m.quantity.clone(), m.unit_price.clone())).collect(),
+        labour: input.labour_fee.clone(),
+    };
     match workorder::act(&st.db, &auth.caller, st.tz, id, f.version(), &input).await {
         Ok(o) => Ok(redirect_with_flash(&format!("{BASE}/{id}"), &format!("工单 {} 已{}", o.order.number, o.state_label))),
         Err(AppError::Validation(e)) => {
             let o = workorder::get(&st.db, &auth.caller, id).await?;
             let message = e.iter().map(|(_, m)| m.clone()).collect::<Vec<_>>().join("；");
-            show_page(&st, &auth, o, input.note, Some(message), StatusCode::UNPROCESSABLE_ENTITY).await
+            show_page(&st, &auth, o, input.note.clone(), draft(), Some(message), StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(AppError::Conflict(m)) => {
             let o = workorder::get(&st.db, &auth.caller, id).await?;
-            show_page(&st, &auth, o, input.note, Some(m), StatusCode::CONFLICT).await
+            show_page(&st, &auth, o, input.note.clone(), draft(), Some(m), StatusCode::CONFLICT).await
         }
         Err(e) => Err(e.into()),
     }

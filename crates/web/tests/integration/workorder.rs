@@ -76,7 +76,19 @@ async fn an_order_lives_from_creation_to_close() {
     let (status, body) = act(&manager, &o, "close", json!({})).await;
     assert_eq!(status, StatusCode::CONFLICT, "an in-progress order cannot be closed: {body}");
     assert_eq!(body["error"]["message"], "当前状态下不能执行此操作");
-    let (_, o) = act(&eng, &o, "complete", json!({})).await;
+    let (status, err) =
+        act(&eng, &o, "complete", json!({"materials": [{"item": "水龙头", "quantity": "1.2345", "unit_price": "x"}]})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert!(err["error"]["fields"]["result"].is_string() && err["error"]["fields"]["materials"].is_string());
+    let (status, o) = act(
+        &eng,
+        &o,
+        "complete",
+        json!({"result": "更换水龙头阀芯", "materials": [{"item": "阀芯", "quantity": "1", "unit_price": "35"}], "labour_fee": "20"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{o}");
+    assert_eq!(o["total_fee"], 0, "an internal order bills nothing");
     let (status, body) = act(&manager, &o, "void", json!({"note": "重复"})).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(body["error"]["message"], "已完工的工单不能作废");
@@ -158,4 +170,35 @@ async fn orders_of_another_company_are_not_found() {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "another company's room cannot be used");
+}
+
+#[tokio::test]
+async fn a_paid_order_bills_materials_and_labour_exactly() {
+    let app = TestApp::demo().await;
+    let manager = app.login("manager").await;
+    let (room, _) = room_with_owner(&manager).await;
+    let (_, o) = manager
+        .post(
+            "/api/v1/work-orders",
+            json!({"room_id": room, "category": "有偿家政", "kind": "paid", "priority": "normal", "description": "更换水管"}),
+        )
+        .await;
+    let (_, users) = manager.get("/api/v1/users?q=engineer").await;
+    let engineer = id_where(&users, "username", "engineer");
+    let (_, o) = act(&manager, &o, "dispatch", json!({"assignee_id": engineer})).await;
+    let eng = app.login("engineer").await;
+    let (_, o) = act(&eng, &o, "start", json!({})).await;
+    let materials = json!([
+        {"item": "PPR 水管", "quantity": "1.5", "unit_price": "12.35"},
+        {"item": "垫片", "quantity": "3", "unit_price": "0.33"},
+        {"item": "", "quantity": "", "unit_price": ""}
+    ]);
+    let (status, o) = act(&eng, &o, "complete", json!({"result": "更换厨房水管 1.5 米", "materials": materials, "labour_fee": "50"})).await;
+    assert_eq!(status, StatusCode::OK, "{o}");
+    assert_eq!(o["total_fee"], 1853 + 99 + 5000, "¥18.53 (18.525 rounded half up) + ¥0.99 + ¥50.00");
+    assert_eq!(o["total_text"], "¥69.52");
+    assert_eq!(o["materials"].as_array().unwrap().len(), 2, "blank rows are ignored");
+    assert_eq!(o["materials"][0]["amount"], 1853);
+    let (_, html) = manager.page(&format!("/workorders/{}", o["id"])).await;
+    assert!(html.contains("¥69.52") && html.contains("PPR 水管"));
 }
