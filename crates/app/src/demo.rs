@@ -404,5 +404,70 @@ pub async fn populate(db: &Db, floors: i32) -> AppResult<(u64, u64)> {
             }
         }
     }
+    populate_orders(db, &caller, &mut rng).await?;
     Ok((room_count, customer_count))
+}
+
+/// Work orders in every state on the first rooms of each project, so the
+/// queues, clocks and timelines have something to show.
+async fn populate_orders(db: &Db, caller: &Caller, rng: &mut Lcg) -> AppResult<()> {
+    use domain::workorder::Action::*;
+
+    use crate::{
+        property::room::{self as rooms, RoomFilter},
+        workorder::{self, ActInput, MaterialInput, WorkOrderInput},
+        PageRequest,
+    };
+    let engineer = user::Entity::find().filter(user::Column::Username.eq("engineer")).one(&db.conn).await?.map(|u| u.id);
+    let tz = chrono_tz::Asia::Shanghai;
+    let problems = [
+        ("水电", "厨房水龙头漏水"),
+        ("门窗", "入户门锁芯损坏"),
+        ("公共设施", "楼道声控灯不亮"),
+        ("清洁", "电梯厅地面污渍"),
+        ("有偿家政", "空调清洗"),
+        ("安防", "单元门禁刷卡无反应"),
+    ];
+    let paths: [&[domain::workorder::Action]; 6] = [
+        &[],
+        &[Dispatch],
+        &[Dispatch, Start],
+        &[Dispatch, Start, WaitCustomer],
+        &[Dispatch, Start, Complete],
+        &[Dispatch, Start, Complete, CustomerAccept, ReturnVisit, Close],
+    ];
+    for p in project::in_scope(db, caller).await? {
+        let page = rooms::list(
+            db,
+            caller,
+            &PageRequest { per_page: Some(24), ..Default::default() },
+            &RoomFilter { project_id: Some(p.id), ..Default::default() },
+        )
+        .await?;
+        for (i, r) in page.items.iter().enumerate() {
+            let (category, text) = problems[rng.next(problems.len())];
+            let input = WorkOrderInput {
+                room_id: Some(r.room.id),
+                category: category.into(),
+                kind: if category == "有偿家政" { "paid" } else { "internal" }.into(),
+                priority: if i % 7 == 0 { "emergency" } else { "normal" }.into(),
+                channel: "电话".into(),
+                description: text.into(),
+                ..Default::default()
+            };
+            let mut o = workorder::create(db, caller, tz, &input).await?;
+            for action in paths[i % paths.len()] {
+                let act = ActInput {
+                    action: action.code().into(),
+                    assignee_id: engineer,
+                    result: "已处理完毕".into(),
+                    materials: vec![MaterialInput { item: "配件".into(), quantity: "1".into(), unit_price: "25".into() }],
+                    labour_fee: "30".into(),
+                    note: String::new(),
+                };
+                o = workorder::act(db, caller, tz, o.order.id, o.order.version, &act).await?;
+            }
+        }
+    }
+    Ok(())
 }
