@@ -130,7 +130,8 @@ pub struct ListView {
     pub title: String,
     pub base: String,
     pub q: String,
-    pub placeholder: String,
+    /// The search box's hint: what it searches.
+    pub search_hint: String,
     pub filters: Vec<FilterField>,
     pub advanced: Vec<FilterField>,
     pub advanced_open: bool,
@@ -305,7 +306,8 @@ pub struct Field {
     pub value: String,
     pub required: bool,
     pub readonly: bool,
-    pub placeholder: String,
+    /// Example text shown in an empty input.
+    pub example: String,
     pub hint: String,
     pub error: Option<String>,
     pub options: Vec<SelectOption>,
@@ -333,8 +335,8 @@ impl Field {
         self
     }
 
-    pub fn placeholder(mut self, p: &str) -> Self {
-        self.placeholder = p.into();
+    pub fn example(mut self, p: &str) -> Self {
+        self.example = p.into();
         self
     }
 

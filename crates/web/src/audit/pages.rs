@@ -61,7 +61,7 @@ async fn build_audit(st: &SharedState, auth: &PageAuth, req: &PageRequest, q: &A
             ("to", q.to.clone()),
         ],
     );
-    l.placeholder = "摘要关键字".into();
+    l.search_hint = "摘要关键字".into();
     l.filters.push(FilterField::select(
         "entity",
         "对象",
@@ -174,7 +174,7 @@ async fn build_logins(st: &SharedState, auth: &PageAuth, req: &PageRequest, q: &
     let page = audit::list_logins(&st.db, &auth.caller, req, &filter).await?;
     let mut l =
         ListView::new("登录日志", "/system/logins", req, &[("success", q.success.clone()), ("from", q.from.clone()), ("to", q.to.clone())]);
-    l.placeholder = "用户名".into();
+    l.search_hint = "用户名".into();
     l.filters.push(FilterField::select(
         "success",
         "结果",

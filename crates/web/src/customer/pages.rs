@@ -114,7 +114,7 @@ pub async fn list(
             ("moved_in_to", q.moved_in_to.clone()),
         ],
     );
-    l.placeholder = "姓名/房号/手机号（可输后四位）/证件号".into();
+    l.search_hint = "姓名/房号/手机号（可输后四位）/证件号".into();
     let projects = project::in_scope(&st.db, &auth.caller).await?;
     l.filters.push(FilterField::select(
         "project_id",
@@ -581,7 +581,7 @@ pub async fn renames(
 ) -> Result<Response, PageError> {
     let page = rename::list(&st.db, &auth.caller, &req, q.status.as_deref(), None).await?;
     let mut l = ListView::new("客户更名单", &format!("{BASE}/renames"), &req, &[("status", q.status.clone())]);
-    l.placeholder = "单号/原名称/新名称".into();
+    l.search_hint = "单号/原名称/新名称".into();
     l.filters.push(FilterField::select(
         "status",
         "状态",

@@ -71,7 +71,7 @@ pub async fn list(
     let export = mode.export;
     let page = announcement::list(&st.db, &auth.caller, &req).await?;
     let mut l = ListView::new("公告", BASE, &req, &[]);
-    l.placeholder = "公告标题".into();
+    l.search_hint = "公告标题".into();
     if auth.caller.can("announcement.create") {
         l.toolbar.push(Link::new("新增公告", format!("{BASE}/new")));
     }

@@ -67,7 +67,7 @@ fn customer_field(code: &str) -> Field {
         .required()
         .suggest("/api/v1/customers")
         .hint("输入客户编号、姓名或手机号后四位，从下拉建议中选择");
-    f.placeholder = "如 C3-1-0301".into();
+    f.example = "如 C3-1-0301".into();
     f
 }
 
@@ -304,7 +304,7 @@ pub async fn room_customers(
     let page = occupancy::room_customers(&st.db, &auth.caller, &req, &filter).await?;
     let counts = occupancy::handover_counts(&st.db, &auth.caller).await?;
     let mut l = ListView::new("房产客户关系一览表", "/occupancy/rooms", &req, &[("project_id", q.project_id.clone())]);
-    l.placeholder = "房间代码".into();
+    l.search_hint = "房间代码".into();
     let projects = project::in_scope(&st.db, &auth.caller).await?;
     l.filters.push(FilterField::select(
         "project_id",

@@ -57,7 +57,7 @@ fn row(r: &RoleView, caller: &app::Caller) -> Row {
 async fn build_list(st: &SharedState, auth: &PageAuth, req: &PageRequest) -> Result<ListView, AppError> {
     let page = role::list(&st.db, &auth.caller, req).await?;
     let mut l = ListView::new("角色权限", BASE, req, &[]);
-    l.placeholder = "角色名称".into();
+    l.search_hint = "角色名称".into();
     if auth.caller.can("role.create") {
         l.toolbar.push(Link::new("新增角色", format!("{BASE}/new")));
     }

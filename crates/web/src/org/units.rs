@@ -83,7 +83,7 @@ pub async fn list(
     let export = mode.export;
     let nodes = matching(unit::tree(&st.db, &auth.caller).await?, req.keyword().as_deref());
     let mut l = ListView::new("组织架构", BASE, &req, &[]);
-    l.placeholder = "组织名称/编码".into();
+    l.search_hint = "组织名称/编码".into();
     if auth.caller.can("org.create") {
         l.toolbar.push(Link::new("新增组织", format!("{BASE}/new")));
     }

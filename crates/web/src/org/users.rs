@@ -101,7 +101,7 @@ async fn build_list(st: &SharedState, auth: &PageAuth, req: &PageRequest, q: &Li
         req,
         &[("org_unit_id", q.org_unit_id.clone()), ("role_id", q.role_id.clone()), ("enabled", q.enabled.clone())],
     );
-    l.placeholder = "登录名/姓名/手机号".into();
+    l.search_hint = "登录名/姓名/手机号".into();
     let units = unit::tree(&st.db, &auth.caller).await.unwrap_or_default();
     l.filters.push(FilterField::select(
         "org_unit_id",
@@ -179,7 +179,7 @@ async fn user_form(st: &SharedState, auth: &PageAuth, existing: Option<&UserView
         username.hint("3–64 位字母、数字或 . _ - @，创建后不可修改")
     });
     basic.push(Field::new("text", "display_name", "姓名", input.display_name.clone()).required());
-    basic.push(Field::new("text", "phone", "手机", input.phone.clone()).placeholder("11 位手机号或固定电话"));
+    basic.push(Field::new("text", "phone", "手机", input.phone.clone()).example("11 位手机号或固定电话"));
     basic.push(Field::new("select", "org_unit_id", "所属组织", "").required().options(unit_options));
     if existing.is_none() {
         basic.push(Field::new("password", "password", "初始密码", "").required().hint("至少 8 位字母和数字；用户首次登录时须修改"));

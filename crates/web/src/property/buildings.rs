@@ -60,7 +60,7 @@ fn building_form(id: Option<i32>, input: &BuildingInput) -> FormView {
     let project = input.project_id.unwrap_or_default();
     let fields = vec![
         Field::new("text", "code", "楼栋编码", input.code.clone()).required().hint("如 C3，用于生成房间代码"),
-        Field::new("text", "name", "楼栋名称", input.name.clone()).placeholder("如 C3 栋，留空同编码"),
+        Field::new("text", "name", "楼栋名称", input.name.clone()).example("如 C3 栋，留空同编码"),
         Field::new("number", "floors_above", "地上层数", input.floors_above.map(|n| n.to_string()).unwrap_or_default()),
         Field::new("number", "floors_below", "地下层数", input.floors_below.map(|n| n.to_string()).unwrap_or_default()),
     ];
@@ -192,8 +192,8 @@ fn batch_form(b: &building::Building, input: &BatchInput) -> FormView {
             Section::new(
                 "房间默认值",
                 vec![
-                    Field::new("text", "building_area", "建筑面积（㎡）", v("building_area")).placeholder("如 89.25"),
-                    Field::new("text", "inner_area", "套内面积（㎡）", v("inner_area")).placeholder("如 72.10"),
+                    Field::new("text", "building_area", "建筑面积（㎡）", v("building_area")).example("如 89.25"),
+                    Field::new("text", "inner_area", "套内面积（㎡）", v("inner_area")).example("如 72.10"),
                     Field::new("select", "room_type", "房间类型", "").required().options(room_type_options(&input.defaults.room_type)),
                     Field::new("select", "status", "房间状态", "").required().options(room_status_options(&input.defaults.status)),
                     Field::new("date", "delivery_date", "交付日期", v("delivery_date")),

@@ -50,7 +50,7 @@ async fn build_list(st: &SharedState, auth: &PageAuth, req: &PageRequest, q: &Li
     let page = project::list(&st.db, &auth.caller, req, &filter).await?;
     let offices = offices(st, &auth.caller).await?;
     let mut l = ListView::new("项目", BASE, req, &[("org_unit_id", q.org_unit_id.clone())]);
-    l.placeholder = "项目名称/编码/地址".into();
+    l.search_hint = "项目名称/编码/地址".into();
     l.filters.push(FilterField::select(
         "org_unit_id",
         "管理处",
@@ -118,7 +118,7 @@ async fn form(st: &SharedState, auth: &PageAuth, id: Option<i32>, input: &Projec
             Field::new("text", "name", "项目名称", input.name.clone()).required(),
             Field::new("select", "org_unit_id", "所属管理处", "").required().options(options),
             Field::new("text", "address", "地址", input.address.clone()),
-            Field::new("text", "total_area", "总建筑面积（㎡）", input.total_area.clone()).placeholder("如 125000.50"),
+            Field::new("text", "total_area", "总建筑面积（㎡）", input.total_area.clone()).example("如 125000.50"),
             Field::new("number", "households", "总户数", input.households.map(|h| h.to_string()).unwrap_or_default()),
             Field::new("text", "developer", "开发商", input.developer.clone()),
         ],

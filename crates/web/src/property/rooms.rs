@@ -99,7 +99,7 @@ pub async fn list(
             ("room_type", q.room_type.clone()),
         ],
     );
-    l.placeholder = "房间代码，如 C3-1-0301".into();
+    l.search_hint = "房间代码，如 C3-1-0301".into();
     let projects = project::in_scope(&st.db, &auth.caller).await?;
     l.filters.push(FilterField::select(
         "project_id",
@@ -164,8 +164,8 @@ fn room_form(id: Option<i32>, building_id: i32, input: &RoomInput) -> FormView {
         Section::new(
             "面积",
             vec![
-                Field::new("text", "building_area", "建筑面积（㎡）", input.building_area.clone()).placeholder("如 89.25"),
-                Field::new("text", "inner_area", "套内面积（㎡）", input.inner_area.clone()).placeholder("如 72.10"),
+                Field::new("text", "building_area", "建筑面积（㎡）", input.building_area.clone()).example("如 89.25"),
+                Field::new("text", "inner_area", "套内面积（㎡）", input.inner_area.clone()).example("如 72.10"),
                 Field::new("text", "remarks", "备注", input.remarks.clone()),
             ],
         ),

@@ -75,7 +75,7 @@ pub async fn dictionaries(
         &req,
         &[("company", Some(company.to_string())), ("type", Some(dict_type.into()))],
     );
-    l.placeholder = "".into();
+    l.search_hint = "".into();
     let company_options = companies(&st, &auth.caller, company).await?;
     if company_options.len() > 1 {
         l.filters.push(FilterField::select(

@@ -83,7 +83,7 @@ pub async fn list(
     let title = if mine { "我的工单" } else { "工单队列" };
     let mut l =
         ListView::new(title, BASE, &req, &[("state", q.state.clone()), ("project_id", q.project_id.clone()), ("mine", q.mine.clone())]);
-    l.placeholder = "工单号/内容/电话".into();
+    l.search_hint = "工单号/内容/电话".into();
     l.filters.push(FilterField::select(
         "state",
         "状态",
@@ -172,7 +172,7 @@ async fn order_form(st: &SharedState, auth: &PageAuth, input: &WorkOrderInput) -
                     Field::new("select", "project_id", "项目", "").options(
                         projects.iter().map(|p| SelectOption::new(p.id, p.name.clone(), Some(p.id) == input.project_id)).collect(),
                     ),
-                    Field::new("text", "public_area", "公共区域", input.public_area.clone()).placeholder("如：3栋电梯厅"),
+                    Field::new("text", "public_area", "公共区域", input.public_area.clone()).example("如：3栋电梯厅"),
                 ],
             ),
             Section::new(
