@@ -104,3 +104,22 @@ where
         Err(crate::AppError::stale())
     }
 }
+
+/// The rows of `E` with the given ids, as id → label: the names shown beside
+/// foreign keys in lists, loaded in one query per page rather than per row.
+pub async fn labels_by_id<E>(
+    db: &impl ConnectionTrait,
+    id_col: E::Column,
+    ids: impl IntoIterator<Item = i32>,
+    label: impl Fn(E::Model) -> (i32, String),
+) -> AppResult<std::collections::BTreeMap<i32, String>>
+where
+    E: sea_orm::EntityTrait,
+{
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let ids: std::collections::BTreeSet<i32> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(E::find().filter(id_col.is_in(ids)).all(db).await?.into_iter().map(label).collect())
+}

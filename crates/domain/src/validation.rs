@@ -48,6 +48,29 @@ impl FieldErrors {
         trimmed
     }
 
+    /// Reads an optional `YYYY-MM-DD` date (full-width digits allowed); a
+    /// garbled one is an error beside the field.
+    pub fn date(&mut self, field: &str, label: &str, text: &str) -> Option<chrono::NaiveDate> {
+        let t = normalize_text(text);
+        if t.is_empty() {
+            return None;
+        }
+        let d = chrono::NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok();
+        if d.is_none() {
+            self.add(field, format!("{label}格式应为 2026-11-22"));
+        }
+        d
+    }
+
+    /// Reads a required `YYYY-MM-DD` date.
+    pub fn required_date(&mut self, field: &str, label: &str, text: &str) -> Option<chrono::NaiveDate> {
+        if normalize_text(text).is_empty() {
+            self.add(field, format!("请选择{label}"));
+            return None;
+        }
+        self.date(field, label, text)
+    }
+
     /// Checks a maximum length counted in characters (not bytes), so Chinese
     /// text gets the same limit as Latin text.
     pub fn max_chars(&mut self, field: &str, label: &str, value: &str, max: usize) {
@@ -100,6 +123,18 @@ mod tests {
         assert!(e.is_empty());
         e.required("code", "编码", "   ");
         assert_eq!(e.get("code"), Some("请填写编码"));
+    }
+
+    #[test]
+    fn dates() {
+        let mut e = FieldErrors::new();
+        assert_eq!(e.date("d", "日期", "２０２６-１１-２２"), chrono::NaiveDate::from_ymd_opt(2026, 11, 22));
+        assert_eq!(e.date("d", "日期", ""), None);
+        assert!(e.is_empty());
+        assert_eq!(e.date("d", "交付日期", "2026/11/22"), None);
+        assert_eq!(e.get("d"), Some("交付日期格式应为 2026-11-22"));
+        e.required_date("r", "迁入日期", " ");
+        assert_eq!(e.get("r"), Some("请选择迁入日期"));
     }
 
     #[test]

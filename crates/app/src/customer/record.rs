@@ -1,4 +1,4 @@
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, Utc};
 use domain::{
@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::search;
 use crate::{
     audit::{self, Change},
-    db::claim_version,
+    db::{claim_version, labels_by_id},
     entity::{
         bank_account, customer, customer_phone, customer_tag, emergency_contact, handover, household_member, occupancy, org_unit,
         rename_order, room, vehicle,
@@ -170,13 +170,7 @@ pub async fn held_rooms(db: &impl ConnectionTrait, customer_ids: &[i32], history
         q = q.filter(occupancy::Column::EndDate.is_null());
     }
     let occs = q.order_by_desc(occupancy::Column::StartDate).order_by_desc(occupancy::Column::Id).all(db).await?;
-    let codes: BTreeMap<i32, String> = room::Entity::find()
-        .filter(room::Column::Id.is_in(occs.iter().map(|o| o.room_id).collect::<BTreeSet<_>>()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r.code))
-        .collect();
+    let codes = labels_by_id::<room::Entity>(db, room::Column::Id, occs.iter().map(|o| o.room_id), |r| (r.id, r.code)).await?;
     let mut out: BTreeMap<i32, Vec<HeldRoom>> = BTreeMap::new();
     for o in occs {
         out.entry(o.customer_id).or_default().push(HeldRoom {
@@ -196,13 +190,8 @@ pub async fn held_rooms(db: &impl ConnectionTrait, customer_ids: &[i32], history
 
 async fn views(db: &impl ConnectionTrait, rows: Vec<Customer>) -> AppResult<Vec<CustomerView>> {
     let ids: Vec<i32> = rows.iter().map(|c| c.id).collect();
-    let offices: BTreeMap<i32, String> = org_unit::Entity::find()
-        .filter(org_unit::Column::Id.is_in(rows.iter().map(|c| c.org_unit_id).collect::<BTreeSet<_>>()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect();
+    let offices =
+        labels_by_id::<org_unit::Entity>(db, org_unit::Column::Id, rows.iter().map(|c| c.org_unit_id), |u| (u.id, u.name)).await?;
     let phones = customer_phone::Entity::find()
         .filter(customer_phone::Column::CustomerId.is_in(ids.clone()))
         .order_by_asc(customer_phone::Column::SortOrder)
@@ -352,18 +341,6 @@ pub async fn room_history(db: &Db, caller: &Caller, id: i32) -> AppResult<Vec<He
     Ok(held_rooms(&db.conn, &[id], true).await?.remove(&id).unwrap_or_default())
 }
 
-fn parse_date(errors: &mut FieldErrors, field: &str, label: &str, text: &str) -> Option<NaiveDate> {
-    let t = normalize_text(text);
-    if t.is_empty() {
-        return None;
-    }
-    let d = NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok();
-    if d.is_none() {
-        errors.add(field, format!("{label}格式应为 2026-11-22"));
-    }
-    d
-}
-
 /// The checked, normalised record, ready to store.
 struct Checked {
     office: org_unit::Model,
@@ -498,7 +475,7 @@ async fn check(db: &impl ConnectionTrait, caller: &Caller, input: &CustomerInput
         }
     };
     let today = Utc::now().date_naive();
-    let mut birthday = parse_date(&mut errors, "birthday", "出生日期", &input.birthday);
+    let mut birthday = errors.date("birthday", "出生日期", &input.birthday);
     let mut gender = match input.gender.as_str() {
         "" | "male" | "female" => input.gender.clone(),
         _ => {

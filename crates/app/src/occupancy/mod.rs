@@ -139,21 +139,6 @@ async fn sync_room_status(db: &impl ConnectionTrait, room: &room::Model) -> AppR
     Ok(())
 }
 
-fn parse_date(errors: &mut FieldErrors, field: &str, text: &str, required: bool) -> Option<NaiveDate> {
-    let t = normalize_text(text);
-    if t.is_empty() {
-        if required {
-            errors.add(field, "请选择日期");
-        }
-        return None;
-    }
-    let d = NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok();
-    if d.is_none() {
-        errors.add(field, "日期格式应为 2026-11-22");
-    }
-    d
-}
-
 /// Room and customer of an occupancy change, both in scope and in the same
 /// management office.
 async fn room_and_customer(
@@ -215,9 +200,9 @@ pub async fn move_in(db: &Db, caller: &Caller, input: &MoveInInput) -> AppResult
     if role.is_none() {
         errors.add("role", "请选择迁入身份");
     }
-    let date = parse_date(&mut errors, "date", &input.date, true);
-    let lease_start = parse_date(&mut errors, "lease_start", &input.lease_start, false);
-    let lease_end = parse_date(&mut errors, "lease_end", &input.lease_end, false);
+    let date = errors.required_date("date", "日期", &input.date);
+    let lease_start = errors.date("lease_start", "租期开始", &input.lease_start);
+    let lease_end = errors.date("lease_end", "租期结束", &input.lease_end);
     let pair = room_and_customer(&*txn, caller, input.room_id, input.customer_id, &mut errors).await?;
     if let (Some(role), Some(date)) = (role, date) {
         let lease = lease_start.zip(lease_end);
@@ -296,7 +281,7 @@ pub async fn move_out(db: &Db, caller: &Caller, occupancy_id: i32, version: i32,
         return Err(AppError::Conflict("该客户已迁出".into()));
     }
     let mut errors = FieldErrors::new();
-    let date = parse_date(&mut errors, "date", &input.date, true);
+    let date = errors.required_date("date", "日期", &input.date);
     let reason = errors.required("reason", "迁出原因", &normalize_text(&input.reason));
     if let Some(d) = date {
         if d < o.start_date {
@@ -357,7 +342,7 @@ pub async fn handover(db: &Db, caller: &Caller, input: &HandoverInput) -> AppRes
     caller.require("occupancy.create")?;
     let txn = db.begin().await?;
     let mut errors = FieldErrors::new();
-    let date = parse_date(&mut errors, "date", &input.date, true);
+    let date = errors.required_date("date", "日期", &input.date);
     if date.is_some_and(|d| d > Utc::now().date_naive()) {
         errors.add("date", "入伙日期不能晚于今天");
     }

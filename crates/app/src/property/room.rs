@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use super::{building, project};
 use crate::{
     audit::{self, Change},
-    db::claim_version,
+    db::{claim_version, labels_by_id},
     entity::{building as building_e, building_unit, project as project_e, room},
     list::like_pattern,
     AppError, AppResult, Caller, Db, Page, PageRequest,
@@ -83,30 +83,15 @@ pub struct RoomFilter {
 }
 
 async fn views(db: &impl ConnectionTrait, rooms: Vec<Room>) -> AppResult<Vec<RoomView>> {
-    let project_ids: BTreeSet<i32> = rooms.iter().map(|r| r.project_id).collect();
-    let building_ids: BTreeSet<i32> = rooms.iter().map(|r| r.building_id).collect();
-    let unit_ids: BTreeSet<i32> = rooms.iter().filter_map(|r| r.building_unit_id).collect();
-    let projects: BTreeMap<i32, String> = project_e::Entity::find()
-        .filter(project_e::Column::Id.is_in(project_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.name))
-        .collect();
-    let buildings: BTreeMap<i32, String> = building_e::Entity::find()
-        .filter(building_e::Column::Id.is_in(building_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|b| (b.id, b.name))
-        .collect();
-    let units: BTreeMap<i32, String> = building_unit::Entity::find()
-        .filter(building_unit::Column::Id.is_in(unit_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.code))
-        .collect();
+    let projects =
+        labels_by_id::<project_e::Entity>(db, project_e::Column::Id, rooms.iter().map(|r| r.project_id), |p| (p.id, p.name)).await?;
+    let buildings =
+        labels_by_id::<building_e::Entity>(db, building_e::Column::Id, rooms.iter().map(|r| r.building_id), |b| (b.id, b.name)).await?;
+    let units =
+        labels_by_id::<building_unit::Entity>(db, building_unit::Column::Id, rooms.iter().filter_map(|r| r.building_unit_id), |u| {
+            (u.id, u.code)
+        })
+        .await?;
     Ok(rooms
         .into_iter()
         .map(|r| RoomView {
@@ -187,18 +172,6 @@ fn parse_area(errors: &mut FieldErrors, field: &str, text: &str) -> i64 {
     }
 }
 
-fn parse_date(errors: &mut FieldErrors, field: &str, text: &str) -> Option<NaiveDate> {
-    let t = normalize_text(text);
-    if t.is_empty() {
-        return None;
-    }
-    let d = NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok();
-    if d.is_none() {
-        errors.add(field, "日期格式应为 2026-11-22");
-    }
-    d
-}
-
 /// The attributes every room of a form or batch shares.
 struct RoomAttrs {
     building_area: i64,
@@ -222,7 +195,7 @@ fn check_attrs(errors: &mut FieldErrors, input: &RoomInput) -> RoomAttrs {
         errors.add("status", "请选择房间状态");
         RoomStatus::Unsold
     });
-    let delivery_date = parse_date(errors, "delivery_date", &input.delivery_date);
+    let delivery_date = errors.date("delivery_date", "交付日期", &input.delivery_date);
     RoomAttrs { building_area, inner_area, room_type, status, delivery_date }
 }
 

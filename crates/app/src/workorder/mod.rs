@@ -3,8 +3,6 @@
 //! company's working calendar (paused while waiting on the customer), and a
 //! timeline of every step.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use domain::{
@@ -23,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     audit::{self, Change},
     customer::record,
-    db::claim_version,
+    db::{claim_version, labels_by_id},
     entity::{customer, project, room, user, work_order, work_order_event, work_order_material},
     property::{project as projects, room as rooms},
     settings, AppError, AppResult, Caller, Db, Page, PageRequest,
@@ -116,34 +114,12 @@ fn is_open(state: WorkOrderState) -> bool {
 }
 
 async fn views(db: &impl ConnectionTrait, rows: Vec<WorkOrder>, with_events: bool) -> AppResult<Vec<WorkOrderView>> {
-    let projects: BTreeMap<i32, String> = project::Entity::find()
-        .filter(project::Column::Id.is_in(rows.iter().map(|o| o.project_id).collect::<BTreeSet<_>>()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.name))
-        .collect();
-    let rooms: BTreeMap<i32, String> = room::Entity::find()
-        .filter(room::Column::Id.is_in(rows.iter().filter_map(|o| o.room_id).collect::<BTreeSet<_>>()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r.code))
-        .collect();
-    let customers: BTreeMap<i32, String> = customer::Entity::find()
-        .filter(customer::Column::Id.is_in(rows.iter().filter_map(|o| o.customer_id).collect::<BTreeSet<_>>()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c.name))
-        .collect();
-    let users: BTreeMap<i32, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(rows.iter().filter_map(|o| o.assignee_id).collect::<BTreeSet<_>>()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let projects = labels_by_id::<project::Entity>(db, project::Column::Id, rows.iter().map(|o| o.project_id), |p| (p.id, p.name)).await?;
+    let rooms = labels_by_id::<room::Entity>(db, room::Column::Id, rows.iter().filter_map(|o| o.room_id), |r| (r.id, r.code)).await?;
+    let customers =
+        labels_by_id::<customer::Entity>(db, customer::Column::Id, rows.iter().filter_map(|o| o.customer_id), |c| (c.id, c.name)).await?;
+    let users =
+        labels_by_id::<user::Entity>(db, user::Column::Id, rows.iter().filter_map(|o| o.assignee_id), |u| (u.id, u.display_name)).await?;
     let now = Utc::now();
     let mut out = Vec::with_capacity(rows.len());
     for o in rows {
