@@ -30,6 +30,23 @@ pub struct Model {
     pub result: Option<String>,
     pub labour_fee: i64,
     pub total_fee: i64,
+    /// On-site due time (SLA-1) and when the engineer arrived (开始处理).
+    pub onsite_due: Option<DateTimeUtc>,
+    pub arrived_at: Option<DateTimeUtc>,
+    /// Inside the developer's warranty period for the category's trade (SVC-7).
+    pub warranty: bool,
+    pub contractor: String,
+    pub requested_items: String,
+    /// The one-time token of the form that created the order (a repeated submission returns this order).
+    #[serde(skip)]
+    pub request_token: Option<String>,
+    /// Times the order went back to 处理中 after completion (验收未通过 or reopened after a visit).
+    pub reopen_count: i32,
+    /// The highest escalation level reached (0 = none).
+    pub escalation_level: i32,
+    pub visited_at: Option<DateTimeUtc>,
+    /// The satisfaction code of the return visit.
+    pub satisfaction: String,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -9,6 +9,7 @@ mod m20261122_000003_customer;
 mod m20261122_000004_import;
 mod m20261122_000005_workorder;
 mod m20261122_000006_workorder_fees;
+mod m20261201_000007_service;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_import::Migration),
             Box::new(m20261122_000005_workorder::Migration),
             Box::new(m20261122_000006_workorder_fees::Migration),
+            Box::new(m20261201_000007_service::Migration),
         ]
     }
 }

@@ -9,12 +9,12 @@ use domain::{
     audit::AuditAction,
     money::{order_total, Fen, Qty},
     validation::{is_phone, normalize_phone, normalize_text},
-    workorder::{default_targets, Action, Calendar, Pause, WorkOrderState},
+    workorder::{Action, Pause, WorkOrderState},
     FieldErrors,
 };
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 
@@ -26,6 +26,8 @@ use crate::{
     property::{project as projects, room as rooms},
     settings, AppError, AppResult, Caller, Db, Page, PageRequest,
 };
+
+pub mod targets;
 
 pub type WorkOrder = work_order::Model;
 
@@ -57,6 +59,34 @@ pub struct WorkOrderInput {
     pub contact_phone: String,
     #[serde(default)]
     pub description: String,
+    /// Requested items picked from the preset phrases (报修常用语).
+    #[serde(default)]
+    pub requested_items: Vec<String>,
+    /// Appointment in the company's time zone, `2026-12-02 14:30`.
+    #[serde(default)]
+    pub appointment_at: String,
+    /// A one-time token of the form: submitting the same token again returns
+    /// the order it created instead of a second one.
+    #[serde(default)]
+    pub request_token: Option<String>,
+}
+
+/// Parses a local `YYYY-MM-DD HH:MM` (or the `T` of a datetime-local input).
+fn parse_local_minute(tz: Tz, text: &str) -> Result<Option<DateTime<Utc>>, &'static str> {
+    let t = normalize_text(text).replace('T', " ");
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let naive = NaiveDateTime::parse_from_str(&t, "%Y-%m-%d %H:%M").map_err(|_| "请按“2026-12-02 14:30”的格式填写")?;
+    utc(tz, naive).map(Some).ok_or("该时间在本时区不存在")
+}
+
+async fn by_request_token(db: &impl ConnectionTrait, caller: &Caller, token: &str) -> AppResult<Option<WorkOrder>> {
+    Ok(work_order::Entity::find()
+        .filter(work_order::Column::CreatedBy.eq(caller.user_id))
+        .filter(work_order::Column::RequestToken.eq(token))
+        .one(db)
+        .await?)
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -106,13 +136,6 @@ pub fn kind_label(k: &str) -> &'static str {
     }
 }
 
-fn is_open(state: WorkOrderState) -> bool {
-    !matches!(
-        state,
-        WorkOrderState::Completed | WorkOrderState::Accepted | WorkOrderState::Visited | WorkOrderState::Closed | WorkOrderState::Voided
-    )
-}
-
 async fn views(db: &impl ConnectionTrait, rows: Vec<WorkOrder>, with_events: bool) -> AppResult<Vec<WorkOrderView>> {
     let projects = labels_by_id::<project::Entity>(db, project::Column::Id, rows.iter().map(|o| o.project_id), |p| (p.id, p.name)).await?;
     let rooms = labels_by_id::<room::Entity>(db, room::Column::Id, rows.iter().filter_map(|o| o.room_id), |r| (r.id, r.code)).await?;
@@ -152,8 +175,7 @@ async fn views(db: &impl ConnectionTrait, rows: Vec<WorkOrder>, with_events: boo
         } else {
             vec![]
         };
-        let overdue = is_open(state)
-            && (o.complete_due.is_some_and(|d| d < now) || (o.responded_at.is_none() && o.response_due.is_some_and(|d| d < now)));
+        let overdue = is_overdue(&o, state, now);
         out.push(WorkOrderView {
             state_label: state.label(),
             project_name: projects.get(&o.project_id).cloned().unwrap_or_default(),
@@ -169,6 +191,13 @@ async fn views(db: &impl ConnectionTrait, rows: Vec<WorkOrder>, with_events: boo
         });
     }
     Ok(out)
+}
+
+/// Whether a clock of an open order has run out: completion, or response /
+/// on site while not yet met.
+pub fn is_overdue(o: &WorkOrder, state: WorkOrderState, now: DateTime<Utc>) -> bool {
+    let missed = |due: Option<DateTime<Utc>>, met: Option<DateTime<Utc>>| met.is_none() && due.is_some_and(|d| d < now);
+    state.is_open() && (missed(o.complete_due, None) || missed(o.response_due, o.responded_at) || missed(o.onsite_due, o.arrived_at))
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -235,21 +264,23 @@ fn utc(tz: Tz, t: NaiveDateTime) -> Option<DateTime<Utc>> {
     tz.from_local_datetime(&t).earliest().map(|x| x.with_timezone(&Utc))
 }
 
-/// Response and completion due times from the creation time, the priority
-/// and the pauses so far (SLA-1).
-fn due_times(
-    calendar: &Calendar,
+/// Response, on-site and completion due times (UTC) of an order created at
+/// `created`, with the pauses so far (SLA-1).
+type DueTimes = (Option<DateTime<Utc>>, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
+async fn order_due_times(
+    db: &impl ConnectionTrait,
     tz: Tz,
+    company_id: i32,
+    category: &str,
+    priority: &str,
     created: DateTime<Utc>,
-    emergency: bool,
     pauses: &[Pause],
-) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
-    let (response, completion, response_round_the_clock) = default_targets(emergency, calendar.working_day());
-    let start = local(tz, created);
-    let response_clock = if response_round_the_clock { &Calendar::RoundTheClock } else { calendar };
-    let response_due = response_clock.due(start, response, &[]).and_then(|t| utc(tz, t));
-    let complete_due = calendar.due(start, completion, pauses).and_then(|t| utc(tz, t));
-    (response_due, complete_due)
+) -> AppResult<DueTimes> {
+    let calendar = settings::clock_calendar(db, company_id).await?;
+    let t = targets::for_order(db, company_id, category, priority == "emergency", calendar.working_day()).await?;
+    let (r, o, c) = domain::workorder::due_times(&calendar, &t, local(tz, created), pauses);
+    Ok((r.and_then(|x| utc(tz, x)), o.and_then(|x| utc(tz, x)), c.and_then(|x| utc(tz, x))))
 }
 
 /// Pauses of an order: from each wait-on-customer to the next resume.
@@ -289,6 +320,13 @@ async fn event(db: &impl ConnectionTrait, caller: &Caller, order: i32, action: &
 /// Creates an order (SVC-1): numbered, due times computed, on the timeline.
 pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) -> AppResult<WorkOrderView> {
     caller.require("workorder.create")?;
+    let token = input.request_token.as_deref().map(str::trim).filter(|t| !t.is_empty() && t.len() <= 64);
+    if let Some(o) = match token {
+        Some(t) => by_request_token(&db.conn, caller, t).await?,
+        None => None,
+    } {
+        return Ok(views(&db.conn, vec![o], true).await?.remove(0));
+    }
     let txn = db.begin().await?;
     let mut errors = FieldErrors::new();
     let room = match input.room_id {
@@ -333,6 +371,20 @@ pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) ->
     }
     let description = errors.required("description", "报修内容", &normalize_text(&input.description));
     errors.max_chars("description", "报修内容", &description, 2000);
+    let phrases = match &project {
+        Some(p) => settings::options(db, p.company_id, "repair_phrase").await?,
+        None => vec![],
+    };
+    let items: Vec<String> = input.requested_items.iter().map(|i| normalize_text(i)).filter(|i| !i.is_empty()).collect();
+    if items.iter().any(|i| !phrases.contains(i)) {
+        errors.add("requested_items", "请从报修常用语中选择");
+    }
+    let requested_items = items.join("、");
+    errors.max_chars("requested_items", "报修事项", &requested_items, 500);
+    let appointment_at = parse_local_minute(tz, &input.appointment_at).unwrap_or_else(|m| {
+        errors.add("appointment_at", m);
+        None
+    });
     let phone = normalize_phone(&input.contact_phone);
     let phone = if phone.is_empty() { String::new() } else { phone };
     if !phone.is_empty() && !is_phone(&phone) {
@@ -359,9 +411,13 @@ pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) ->
     let typed: String = normalize_text(&input.contact_name).chars().take(64).collect();
     let contact_name = if typed.is_empty() { customer.as_ref().map(|c| c.name.clone()).unwrap_or_default() } else { typed };
     let now = Utc::now();
-    let calendar = settings::clock_calendar(&*txn, project.company_id).await?;
-    let (response_due, complete_due) = due_times(&calendar, tz, now, input.priority == "emergency", &[]);
+    let (response_due, onsite_due, complete_due) =
+        order_due_times(&*txn, tz, project.company_id, &category, &input.priority, now, &[]).await?;
     let number = settings::next_number(&*txn, project.company_id, "work_order", local(tz, now).date()).await?;
+    let contractor = match &room {
+        Some(r) => targets::warranty_for(&*txn, project.company_id, &category, r.delivery_date, local(tz, now).date()).await?,
+        None => None,
+    };
     let o = work_order::ActiveModel {
         number: Set(number),
         company_id: Set(project.company_id),
@@ -376,11 +432,16 @@ pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) ->
         contact_name: Set(contact_name),
         contact_phone: Set(phone),
         description: Set(description),
-        appointment_at: Set(None),
+        appointment_at: Set(appointment_at),
+        warranty: Set(contractor.is_some()),
+        contractor: Set(contractor.unwrap_or_default()),
+        requested_items: Set(requested_items),
+        request_token: Set(token.map(str::to_string)),
         state: Set(WorkOrderState::PendingDispatch.code().into()),
         assignee_id: Set(None),
         created_by: Set(caller.user_id),
         response_due: Set(response_due),
+        onsite_due: Set(onsite_due),
         complete_due: Set(complete_due),
         responded_at: Set(None),
         completed_at: Set(None),
@@ -390,8 +451,17 @@ pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) ->
         ..Default::default()
     }
     .insert(&*txn)
-    .await?;
-    event(&*txn, caller, o.id, "create", "", &o.state, "").await?;
+    .await;
+    let o = match (o, token) {
+        // The same form submitted twice at once: the first one made the order.
+        (Err(e), Some(t)) if crate::error::is_unique_violation(&e) => {
+            drop(txn);
+            let first = by_request_token(&db.conn, caller, t).await?.ok_or(AppError::Db(e))?;
+            return Ok(views(&db.conn, vec![first], true).await?.remove(0));
+        }
+        (o, _) => o?,
+    };
+    event(&*txn, caller, o.id, "create", "", &o.state, if o.warranty { "保修期内" } else { "" }).await?;
     audit::record(
         &*txn,
         caller,
@@ -479,10 +549,21 @@ fn check_completion(input: &ActInput, paid: bool) -> Result<Completion, FieldErr
 /// Moves an order through its lifecycle (SVC-2, SVC-3). Two agents acting on
 /// the same version: the first wins, the second is told (409).
 pub async fn act(db: &Db, caller: &Caller, tz: Tz, id: i32, version: i32, input: &ActInput) -> AppResult<WorkOrderView> {
+    let txn = db.begin().await?;
+    let after = act_in(&txn, caller, tz, id, version, input).await?;
+    txn.commit().await?;
+    Ok(views(&db.conn, vec![after], true).await?.remove(0))
+}
+
+/// One step of the lifecycle inside the caller's transaction, so that other
+/// use cases (a return visit, an escalation) change the order together with
+/// their own records. Checks the permission, the scope, the transition and
+/// the version; writes the event and the audit row.
+pub async fn act_in(txn: &DatabaseTransaction, caller: &Caller, tz: Tz, id: i32, version: i32, input: &ActInput) -> AppResult<WorkOrder> {
     let action = Action::from_code(&input.action).ok_or_else(|| AppError::field("action", "未知的操作"))?;
     caller.require(action.permission())?;
-    let txn = db.begin().await?;
-    let o = get_model(&*txn, caller, id).await?;
+    let txn = txn;
+    let o = get_model(txn, caller, id).await?;
     let from = WorkOrderState::from_code(&o.state).unwrap_or(WorkOrderState::PendingDispatch);
     let to = from.transition(action).map_err(|m| AppError::Conflict(m.into()))?;
     let note = normalize_text(&input.note);
@@ -496,7 +577,7 @@ pub async fn act(db: &Db, caller: &Caller, tz: Tz, id: i32, version: i32, input:
                 user::Entity::find_by_id(uid)
                     .filter(caller.units_condition(user::Column::OrgUnitId))
                     .filter(user::Column::Enabled.eq(true))
-                    .one(&*txn)
+                    .one(txn)
                     .await?
             }
             None => None,
@@ -505,7 +586,7 @@ pub async fn act(db: &Db, caller: &Caller, tz: Tz, id: i32, version: i32, input:
     } else {
         None
     };
-    claim_version::<work_order::Entity>(&*txn, work_order::Column::Id, work_order::Column::Version, id, version).await?;
+    claim_version::<work_order::Entity>(txn, work_order::Column::Id, work_order::Column::Version, id, version).await?;
     let before = o.clone();
     let mut am = o.clone().into_active_model();
     am.state = Set(to.code().into());
@@ -513,15 +594,21 @@ pub async fn act(db: &Db, caller: &Caller, tz: Tz, id: i32, version: i32, input:
         am.assignee_id = Set(Some(u.id));
     }
     let now = Utc::now();
-    if action == Action::Start && o.responded_at.is_none() {
+    if matches!(action, Action::Take | Action::Start) && o.responded_at.is_none() {
         am.responded_at = Set(Some(now));
+    }
+    if action == Action::Start && o.arrived_at.is_none() {
+        am.arrived_at = Set(Some(now));
+    }
+    if matches!(action, Action::CustomerReject | Action::Reopen) {
+        am.reopen_count = Set(o.reopen_count + 1);
     }
     if let Some(c) = &completion {
         am.completed_at = Set(Some(now));
         am.result = Set(Some(c.result.clone()));
         am.labour_fee = Set(c.labour.0);
         am.total_fee = Set(c.total.0);
-        work_order_material::Entity::delete_many().filter(work_order_material::Column::WorkOrderId.eq(id)).exec(&*txn).await?;
+        work_order_material::Entity::delete_many().filter(work_order_material::Column::WorkOrderId.eq(id)).exec(txn).await?;
         for (item, q, p, amount) in &c.lines {
             work_order_material::ActiveModel {
                 work_order_id: Set(id),
@@ -531,7 +618,7 @@ pub async fn act(db: &Db, caller: &Caller, tz: Tz, id: i32, version: i32, input:
                 amount: Set(amount.0),
                 ..Default::default()
             }
-            .insert(&*txn)
+            .insert(txn)
             .await?;
         }
     }
@@ -543,7 +630,7 @@ pub async fn act(db: &Db, caller: &Caller, tz: Tz, id: i32, version: i32, input:
         _ => action.label().to_string(),
     };
     event(
-        &*txn,
+        txn,
         caller,
         id,
         action.code(),
@@ -557,15 +644,15 @@ pub async fn act(db: &Db, caller: &Caller, tz: Tz, id: i32, version: i32, input:
         let events = work_order_event::Entity::find()
             .filter(work_order_event::Column::WorkOrderId.eq(id))
             .order_by_asc(work_order_event::Column::Id)
-            .all(&*txn)
+            .all(txn)
             .await?;
-        let calendar = settings::clock_calendar(&*txn, o.company_id).await?;
-        let (_, complete_due) = due_times(&calendar, tz, o.created_at, o.priority == "emergency", &pauses(&events, tz));
+        let (_, _, complete_due) =
+            order_due_times(txn, tz, o.company_id, &o.category, &o.priority, o.created_at, &pauses(&events, tz)).await?;
         am.complete_due = Set(complete_due);
     }
-    let after = am.update(&*txn).await?;
+    let after = am.update(txn).await?;
     audit::record(
-        &*txn,
+        txn,
         caller,
         Change::new("work_order", id, AuditAction::Update)
             .company(Some(after.company_id))
@@ -574,8 +661,7 @@ pub async fn act(db: &Db, caller: &Caller, tz: Tz, id: i32, version: i32, input:
             .after(&after),
     )
     .await?;
-    txn.commit().await?;
-    Ok(views(&db.conn, vec![after], true).await?.remove(0))
+    Ok(after)
 }
 
 /// Staff who may handle orders, for the dispatch picker.

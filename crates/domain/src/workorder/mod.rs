@@ -3,6 +3,7 @@
 
 mod sla;
 mod state;
+pub mod warranty;
 
-pub use sla::{default_targets, Calendar, Pause};
+pub use sla::{due_times, standing, Calendar, Pause, Targets, DEFAULT_COMPLETION_DAYS};
 pub use state::{Action, WorkOrderState};

@@ -30,17 +30,77 @@ pub enum Calendar {
     },
 }
 
-/// The default targets of SLA-1, as promised in the seeds: an emergency is
-/// answered on site within 30 minutes round the clock and fixed within four
-/// working hours; a normal request gets contact within one working day and is
-/// done within three. Returns (response, completion, response round the clock).
-pub fn default_targets(emergency: bool, working_day: Duration) -> (Duration, Duration, bool) {
-    if emergency {
-        (Duration::minutes(30), Duration::hours(4), true)
-    } else {
-        (working_day, working_day * 3, false)
+/// The promises of SLA-1 for one category × priority: first response
+/// (the engineer acknowledges / contacts the customer), arrival on site and
+/// completion, each measured from the order's creation. Response and on-site
+/// may run round the clock (emergencies); completion always counts on the
+/// company's working calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Targets {
+    pub response: Duration,
+    pub onsite: Duration,
+    pub complete: Duration,
+    pub round_the_clock: bool,
+}
+
+impl Targets {
+    /// The defaults, as promised in the seeds: an emergency is answered within
+    /// 15 minutes and on site within 30, round the clock, and fixed within four
+    /// working hours; a normal request gets contact and a visit within one
+    /// working day and is done within three.
+    pub fn default_for(emergency: bool, working_day: Duration) -> Self {
+        if emergency {
+            Self { response: Duration::minutes(15), onsite: Duration::minutes(30), complete: Duration::hours(4), round_the_clock: true }
+        } else {
+            Self { response: working_day, onsite: working_day, complete: working_day * 3, round_the_clock: false }
+        }
+    }
+
+    /// The default of a category: a normal order's completion follows the
+    /// trade (cleaning in a day, public facilities and greenery in five).
+    pub fn default_for_category(category: &str, emergency: bool, working_day: Duration) -> Self {
+        let t = Self::default_for(emergency, working_day);
+        match (emergency, DEFAULT_COMPLETION_DAYS.iter().find(|(c, _)| *c == category)) {
+            (false, Some((_, days))) => Self { complete: working_day * *days, ..t },
+            _ => t,
+        }
+    }
+
+    /// Checks a configured target: positive, response ≤ on site ≤ completion.
+    pub fn check(&self) -> Result<(), &'static str> {
+        if self.response <= Duration::zero() || self.onsite <= Duration::zero() || self.complete <= Duration::zero() {
+            return Err("时限必须大于 0");
+        }
+        if self.response > self.onsite || self.onsite > self.complete {
+            return Err("须满足：响应时限 ≤ 到场时限 ≤ 完成时限");
+        }
+        Ok(())
     }
 }
+
+/// Due times of an order created at `created` (local), pauses excluded from
+/// the completion clock: (response, on site, completion).
+pub fn due_times(
+    calendar: &Calendar,
+    targets: &Targets,
+    created: NaiveDateTime,
+    pauses: &[Pause],
+) -> (Option<NaiveDateTime>, Option<NaiveDateTime>, Option<NaiveDateTime>) {
+    let quick = if targets.round_the_clock { &Calendar::RoundTheClock } else { calendar };
+    (quick.due(created, targets.response, &[]), quick.due(created, targets.onsite, &[]), calendar.due(created, targets.complete, pauses))
+}
+
+/// How an open clock stands at `now`: the time left (negative when overdue)
+/// and whether it is within the last fifth of the target (UI.md: orange).
+pub fn standing(created: NaiveDateTime, due: NaiveDateTime, now: NaiveDateTime) -> (Duration, bool) {
+    let left = due - now;
+    (left, left >= Duration::zero() && left * 5 < due - created)
+}
+
+/// Working days to complete a normal order, by the default service
+/// categories; others take three.
+pub const DEFAULT_COMPLETION_DAYS: &[(&str, i32)] =
+    &[("清洁", 1), ("水电", 2), ("管道疏通", 1), ("电梯", 2), ("安防", 2), ("门窗", 3), ("公共设施", 5), ("绿化", 5), ("有偿家政", 2)];
 
 /// How far ahead the clock looks for working time before giving up (a
 /// calendar with no working days would otherwise never end).
@@ -231,8 +291,49 @@ mod tests {
     fn default_targets_follow_the_promises() {
         let day = office().working_day();
         assert_eq!(day, Duration::minutes(450));
-        assert_eq!(default_targets(true, day), (Duration::minutes(30), Duration::hours(4), true));
-        assert_eq!(default_targets(false, day), (day, day * 3, false));
+        let e = Targets::default_for(true, day);
+        assert_eq!(
+            (e.response, e.onsite, e.complete, e.round_the_clock),
+            (Duration::minutes(15), Duration::minutes(30), Duration::hours(4), true)
+        );
+        let n = Targets::default_for(false, day);
+        assert_eq!((n.response, n.onsite, n.complete, n.round_the_clock), (day, day, day * 3, false));
+        assert!(e.check().is_ok() && n.check().is_ok());
+        assert!(Targets { response: Duration::hours(2), ..n }.check().is_ok());
+        assert_eq!(Targets { onsite: Duration::minutes(5), ..e }.check(), Err("须满足：响应时限 ≤ 到场时限 ≤ 完成时限"));
+        assert_eq!(Targets { response: Duration::zero(), ..e }.check(), Err("时限必须大于 0"));
+    }
+
+    #[test]
+    fn completion_defaults_follow_the_trade() {
+        let day = office().working_day();
+        assert_eq!(Targets::default_for_category("清洁", false, day).complete, day);
+        assert_eq!(Targets::default_for_category("绿化", false, day).complete, day * 5);
+        assert_eq!(Targets::default_for_category("其他", false, day).complete, day * 3);
+        assert_eq!(Targets::default_for_category("绿化", true, day), Targets::default_for(true, day), "an emergency is an emergency");
+    }
+
+    #[test]
+    fn an_emergency_at_night_is_due_on_site_at_night_and_done_next_morning() {
+        let c = office();
+        let e = Targets::default_for(true, c.working_day());
+        let (r, o, d) = due_times(&c, &e, t("2026-11-23 22:00"), &[]);
+        assert_eq!(r, Some(t("2026-11-23 22:15")));
+        assert_eq!(o, Some(t("2026-11-23 22:30")));
+        assert_eq!(d, Some(t("2026-11-24 14:30")), "four working hours from 09:00, lunch excluded");
+        let n = Targets::default_for(false, c.working_day());
+        let (r, o, d) = due_times(&c, &n, t("2026-11-27 14:00"), &[]);
+        assert_eq!(r, Some(t("2026-11-30 14:00")), "one working day over the weekend");
+        assert_eq!(o, r);
+        assert_eq!(d, Some(t("2026-12-02 14:00")));
+    }
+
+    #[test]
+    fn standing_turns_orange_in_the_last_fifth() {
+        let (created, due) = (t("2026-11-23 09:00"), t("2026-11-23 19:00"));
+        assert_eq!(standing(created, due, t("2026-11-23 10:00")), (Duration::hours(9), false));
+        assert_eq!(standing(created, due, t("2026-11-23 17:30")), (Duration::minutes(90), true));
+        assert_eq!(standing(created, due, t("2026-11-23 20:00")), (Duration::hours(-1), false), "overdue is red, not orange");
     }
 
     #[test]

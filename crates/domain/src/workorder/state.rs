@@ -1,10 +1,13 @@
-/// The life of a work order (SVC-3): 待派工 → 已派工 → 处理中 → 已完工 → 已验收
-/// (or 验收未通过 back to 处理中) → 已回访 → 已关闭; 作废 from any state before
+/// The life of a work order (SVC-3): 待派工 → 已派工 → (已接单) → 处理中 → 已完工 →
+/// 已验收 (or 验收未通过 back to 处理中) → 已回访 → 已关闭; 作废 from any state before
 /// completion; 待客户确认 pauses the SLA clock while the customer is awaited.
+/// 接单 is the engineer's acknowledgement (the response of SLA-1); 开始处理 is
+/// arrival on site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WorkOrderState {
     PendingDispatch,
     Dispatched,
+    Taken,
     InProgress,
     WaitingCustomer,
     Completed,
@@ -19,6 +22,7 @@ pub enum WorkOrderState {
 pub enum Action {
     Dispatch,
     Reassign,
+    Take,
     Start,
     WaitCustomer,
     Resume,
@@ -32,9 +36,10 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 13] = [
         Self::Dispatch,
         Self::Reassign,
+        Self::Take,
         Self::Start,
         Self::WaitCustomer,
         Self::Resume,
@@ -51,6 +56,7 @@ impl Action {
         match self {
             Self::Dispatch => "dispatch",
             Self::Reassign => "reassign",
+            Self::Take => "take",
             Self::Start => "start",
             Self::WaitCustomer => "wait_customer",
             Self::Resume => "resume",
@@ -72,7 +78,8 @@ impl Action {
         match self {
             Self::Dispatch => "派工",
             Self::Reassign => "改派",
-            Self::Start => "开始处理",
+            Self::Take => "接单",
+            Self::Start => "到场处理",
             Self::WaitCustomer => "待客户确认",
             Self::Resume => "恢复处理",
             Self::Complete => "完工",
@@ -89,7 +96,7 @@ impl Action {
     pub fn permission(self) -> &'static str {
         match self {
             Self::Dispatch | Self::Reassign => "workorder.dispatch",
-            Self::Start | Self::WaitCustomer | Self::Resume | Self::Complete => "workorder.handle",
+            Self::Take | Self::Start | Self::WaitCustomer | Self::Resume | Self::Complete => "workorder.handle",
             Self::CustomerAccept | Self::CustomerReject | Self::ReturnVisit | Self::Reopen | Self::Close => "workorder.edit",
             Self::Void => "workorder.void",
         }
@@ -107,9 +114,10 @@ impl WorkOrderState {
         Action::ALL.into_iter().filter(|a| self.transition(*a).is_ok()).collect()
     }
 
-    pub const ALL: [WorkOrderState; 9] = [
+    pub const ALL: [WorkOrderState; 10] = [
         Self::PendingDispatch,
         Self::Dispatched,
+        Self::Taken,
         Self::InProgress,
         Self::WaitingCustomer,
         Self::Completed,
@@ -123,6 +131,7 @@ impl WorkOrderState {
         match self {
             Self::PendingDispatch => "pending_dispatch",
             Self::Dispatched => "dispatched",
+            Self::Taken => "taken",
             Self::InProgress => "in_progress",
             Self::WaitingCustomer => "waiting_customer",
             Self::Completed => "completed",
@@ -141,6 +150,7 @@ impl WorkOrderState {
         match self {
             Self::PendingDispatch => "待派工",
             Self::Dispatched => "已派工",
+            Self::Taken => "已接单",
             Self::InProgress => "处理中",
             Self::WaitingCustomer => "待客户确认",
             Self::Completed => "已完工",
@@ -153,7 +163,12 @@ impl WorkOrderState {
 
     /// Whether the SLA clock runs in this state.
     pub fn clock_runs(self) -> bool {
-        matches!(self, Self::PendingDispatch | Self::Dispatched | Self::InProgress)
+        matches!(self, Self::PendingDispatch | Self::Dispatched | Self::Taken | Self::InProgress)
+    }
+
+    /// Still in hand: not yet completed, closed or voided.
+    pub fn is_open(self) -> bool {
+        matches!(self, Self::PendingDispatch | Self::Dispatched | Self::Taken | Self::InProgress | Self::WaitingCustomer)
     }
 
     /// The one transition function: the next state, or why not.
@@ -162,9 +177,12 @@ impl WorkOrderState {
         use WorkOrderState::*;
         match (self, action) {
             (PendingDispatch, Dispatch) => Ok(Dispatched),
-            (Dispatched | InProgress | WaitingCustomer, Reassign) => Ok(self),
-            (Dispatched, Start) => Ok(InProgress),
-            (Dispatched | InProgress, WaitCustomer) => Ok(WaitingCustomer),
+            // A new assignee must acknowledge the order again.
+            (Dispatched | Taken, Reassign) => Ok(Dispatched),
+            (InProgress | WaitingCustomer, Reassign) => Ok(self),
+            (Dispatched, Take) => Ok(Taken),
+            (Dispatched | Taken, Start) => Ok(InProgress),
+            (Dispatched | Taken | InProgress, WaitCustomer) => Ok(WaitingCustomer),
             (WaitingCustomer, Resume) => Ok(InProgress),
             (InProgress, Complete) => Ok(Completed),
             (Completed, CustomerAccept) => Ok(Accepted),
@@ -172,7 +190,7 @@ impl WorkOrderState {
             (Accepted, ReturnVisit) => Ok(Visited),
             (Visited, Reopen) => Ok(InProgress),
             (Visited, Close) => Ok(Closed),
-            (PendingDispatch | Dispatched | InProgress | WaitingCustomer, Void) => Ok(Voided),
+            (PendingDispatch | Dispatched | Taken | InProgress | WaitingCustomer, Void) => Ok(Voided),
             (Completed | Accepted | Visited | Closed, Void) => Err("已完工的工单不能作废"),
             (Closed | Voided, _) => Err("工单已结束，不能再操作"),
             (PendingDispatch, _) => Err("请先派工"),
@@ -188,14 +206,15 @@ mod tests {
     use super::WorkOrderState::*;
     use super::*;
 
-    const ACTIONS: [Action; 12] =
-        [Dispatch, Reassign, Start, WaitCustomer, Resume, Complete, CustomerAccept, CustomerReject, ReturnVisit, Reopen, Close, Void];
+    const ACTIONS: [Action; 13] =
+        [Dispatch, Reassign, Take, Start, WaitCustomer, Resume, Complete, CustomerAccept, CustomerReject, ReturnVisit, Reopen, Close, Void];
 
     #[test]
     fn the_whole_life() {
         let mut s = PendingDispatch;
         for (a, next) in [
             (Dispatch, Dispatched),
+            (Take, Taken),
             (Start, InProgress),
             (WaitCustomer, WaitingCustomer),
             (Resume, InProgress),
@@ -217,9 +236,14 @@ mod tests {
             (PendingDispatch, Dispatch),
             (PendingDispatch, Void),
             (Dispatched, Reassign),
+            (Dispatched, Take),
             (Dispatched, Start),
             (Dispatched, WaitCustomer),
             (Dispatched, Void),
+            (Taken, Reassign),
+            (Taken, Start),
+            (Taken, WaitCustomer),
+            (Taken, Void),
             (InProgress, Reassign),
             (InProgress, WaitCustomer),
             (InProgress, Complete),
@@ -253,5 +277,8 @@ mod tests {
             assert_eq!(Action::from_code(a.code()), Some(a));
         }
         assert_eq!(Completed.actions(), vec![CustomerAccept, CustomerReject]);
+        assert_eq!(Taken.transition(Reassign), Ok(Dispatched), "a new assignee acknowledges again");
+        assert_eq!(InProgress.transition(Reassign), Ok(InProgress));
+        assert!(Taken.clock_runs() && Taken.is_open() && !Completed.is_open());
     }
 }

@@ -210,6 +210,9 @@ fn input_of(f: &FormData, q: &NewQuery) -> WorkOrderInput {
         contact_name: f.get("contact_name"),
         contact_phone: f.get("contact_phone"),
         description: f.get("description"),
+        requested_items: f.all("requested_items"),
+        appointment_at: f.get("appointment_at"),
+        request_token: Some(f.get("request_token")).filter(|t| !t.is_empty()),
     }
 }
 
