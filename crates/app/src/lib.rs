@@ -14,6 +14,7 @@ pub mod messaging;
 pub mod migration;
 pub mod occupancy;
 pub mod org;
+pub mod outbox;
 pub mod property;
 pub mod settings;
 pub mod workorder;
