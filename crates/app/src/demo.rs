@@ -179,10 +179,13 @@ pub async fn seed_demo(db: &Db) -> AppResult<bool> {
             "workorder.view",
             "workorder.create",
             "workorder.dispatch",
+            "workorder.edit",
+            "workorder.export",
             "complaint.view",
             "complaint.create",
             "visit.view",
             "visit.create",
+            "visit.export",
             "report.view",
             "announcement.view",
             "cti.view",
@@ -198,7 +201,7 @@ pub async fn seed_demo(db: &Db) -> AppResult<bool> {
             sz.id,
             "维修工程师",
             "接单维修",
-            perms(&[], &["property.view", "customer.view", "workorder.view", "workorder.handle", "report.view"]),
+            perms(&[], &["property.view", "customer.view", "workorder.handle", "report.view"]),
         ),
     )
     .await?;
@@ -405,7 +408,143 @@ pub async fn populate(db: &Db, floors: i32) -> AppResult<(u64, u64)> {
         }
     }
     populate_orders(db, &caller, &mut rng).await?;
+    populate_history(db, &caller).await?;
     Ok((room_count, customer_count))
+}
+
+/// Engineers of an office for the history: the company's role 维修工程师
+/// (created where the company has none), the demo `engineer` where it works
+/// and a few colleagues, so the measures per engineer compare several people.
+async fn history_engineers(
+    db: &Db,
+    caller: &Caller,
+    (company, office): (i32, i32),
+    projects: Vec<i32>,
+    colleagues: &[(&str, &str, &str)],
+) -> AppResult<Vec<(i32, String)>> {
+    use crate::entity::role as roles;
+    let existing =
+        roles::Entity::find().filter(roles::Column::OrgUnitId.eq(company)).filter(roles::Column::Name.eq("维修工程师")).one(&db.conn).await?;
+    let role_id = match existing {
+        Some(r) => r.id,
+        None => {
+            let permissions = perms(&[], &["property.view", "customer.view", "workorder.handle", "report.view"]);
+            let input = RoleInput { org_unit_id: Some(company), name: "维修工程师".into(), description: "接单维修".into(), permissions };
+            role::create(db, caller, &input).await?.id
+        }
+    };
+    let mut out: Vec<(i32, String)> = user::Entity::find()
+        .filter(user::Column::Username.eq("engineer"))
+        .filter(user::Column::OrgUnitId.eq(office))
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    for (username, name, phone) in colleagues {
+        let input = UserInput {
+            username: (*username).into(),
+            display_name: (*name).into(),
+            phone: (*phone).into(),
+            org_unit_id: Some(office),
+            password: DEMO_PASSWORD.into(),
+            role_ids: vec![role_id],
+            all_projects: false,
+            project_ids: projects.clone(),
+            superuser: false,
+        };
+        let u = users::create(db, caller, &input).await?;
+        out.push((u.id, u.display_name));
+    }
+    Ok(out)
+}
+
+/// Rooms with their owners (and a few public areas) of some projects, the
+/// places of the history's orders.
+async fn history_places(db: &Db, projects: &[&crate::entity::project::Model]) -> AppResult<Vec<crate::workorder::history::Place>> {
+    use crate::{
+        entity::{customer, customer_phone, occupancy},
+        workorder::history::Place,
+    };
+    let ids: Vec<i32> = projects.iter().map(|p| p.id).collect();
+    let owners = occupancy::Entity::find()
+        .filter(occupancy::Column::ProjectId.is_in(ids))
+        .filter(occupancy::Column::Role.eq("owner"))
+        .filter(occupancy::Column::EndDate.is_null())
+        .all(&db.conn)
+        .await?;
+    let customer_ids: Vec<i32> = owners.iter().map(|o| o.customer_id).collect();
+    let mut names = std::collections::HashMap::new();
+    let mut phones = std::collections::HashMap::new();
+    for part in customer_ids.chunks(500) {
+        for c in customer::Entity::find().filter(customer::Column::Id.is_in(part.to_vec())).all(&db.conn).await? {
+            names.insert(c.id, c.name);
+        }
+        for p in customer_phone::Entity::find().filter(customer_phone::Column::CustomerId.is_in(part.to_vec())).all(&db.conn).await? {
+            phones.entry(p.customer_id).or_insert(p.phone);
+        }
+    }
+    let office = |project_id: i32| projects.iter().find(|p| p.id == project_id).map_or(0, |p| p.org_unit_id);
+    let mut places: Vec<Place> = owners
+        .iter()
+        .map(|o| Place {
+            project_id: o.project_id,
+            office_id: office(o.project_id),
+            room_id: Some(o.room_id),
+            public_area: String::new(),
+            customer_id: Some(o.customer_id),
+            contact_name: names.get(&o.customer_id).cloned().unwrap_or_default(),
+            contact_phone: phones.get(&o.customer_id).cloned().unwrap_or_default(),
+        })
+        .collect();
+    for p in projects {
+        for area in ["1栋电梯厅", "地下车库B1层", "中心花园", "南门岗亭"] {
+            places.push(Place {
+                project_id: p.id,
+                office_id: p.org_unit_id,
+                room_id: None,
+                public_area: area.into(),
+                customer_id: None,
+                contact_name: String::new(),
+                contact_phone: String::new(),
+            });
+        }
+    }
+    Ok(places)
+}
+
+/// Four months of past orders for the offices of the demo agents, in every
+/// state, with timelines, fees and return visits, so lists, clocks and
+/// measures look alive.
+async fn populate_history(db: &Db, caller: &Caller) -> AppResult<usize> {
+    use crate::workorder::history::{self, Plan};
+    let tz = chrono_tz::Asia::Shanghai;
+    let today = Utc::now().with_timezone(&tz).date_naive();
+    let projects = project::in_scope(db, caller).await?;
+    let offices: [(&str, usize, &[(&str, &str, &str)]); 2] = [
+        ("agent", 3600, &[("engineer2", "刘洋", "13800138012"), ("engineer3", "孙建军", "13800138013")]),
+        ("gz_agent", 1400, &[("gz_engineer", "黄海涛", "13900139011"), ("gz_engineer2", "罗志刚", "13900139012")]),
+    ];
+    let mut total = 0;
+    for (i, (agent_name, count, colleagues)) in offices.into_iter().enumerate() {
+        let Some(agent) = user::Entity::find().filter(user::Column::Username.eq(agent_name)).one(&db.conn).await? else { continue };
+        let own: Vec<_> = projects.iter().filter(|p| p.org_unit_id == agent.org_unit_id).collect();
+        let Some(company) = own.first().map(|p| p.company_id) else { continue };
+        let project_ids = own.iter().map(|p| p.id).collect();
+        let engineers = history_engineers(db, caller, (company, agent.org_unit_id), project_ids, colleagues).await?;
+        let plan = Plan {
+            company_id: company,
+            places: history_places(db, &own).await?,
+            agent: (agent.id, agent.display_name),
+            engineers,
+            from: today - chrono::Duration::days(120),
+            to: today,
+            count,
+            seed: 20261201 + i as u64,
+        };
+        total += history::generate(db, caller, tz, &plan).await?;
+    }
+    Ok(total)
 }
 
 /// Work orders in every state on the first rooms of each project, so the

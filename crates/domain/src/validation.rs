@@ -30,6 +30,16 @@ impl FieldErrors {
         self.0.iter()
     }
 
+    /// The same errors with `from` reported on `to`, for a page that shows
+    /// one input for what the API takes as another field (a picker filling
+    /// hidden ids).
+    pub fn moved(mut self, from: &str, to: &str) -> Self {
+        if let Some(m) = self.0.remove(from) {
+            self.add(to, m);
+        }
+        self
+    }
+
     /// `Ok(())` when nothing was recorded, the errors otherwise.
     pub fn into_result(self) -> Result<(), FieldErrors> {
         if self.is_empty() {

@@ -497,12 +497,28 @@
   });
 })();
 
-/* ---- Search-as-you-type pickers: <input data-suggest="/api/v1/customers" list="…"> ---- */
+/* ---- Search-as-you-type pickers: <input data-suggest="/api/v1/customers" list="…"> ----
+   Items with a `text` (e.g. the work-order caller picker) show it as the value;
+   `data-fill="room_id,customer_id,phone:contact_phone"` copies the picked item's
+   keys into the form's fields of those names (key:field renames). */
 (function () {
   var timer;
+  function fill(input) {
+    var spec = input.dataset.fill, items = input._items || [];
+    if (!spec) return;
+    var item = items.find(function (c) { return c.text === input.value; });
+    spec.split(',').forEach(function (pair) {
+      var parts = pair.split(':'), key = parts[0], name = parts[1] || parts[0];
+      var field = input.form && input.form.elements[name];
+      if (!field) return;
+      if (item) field.value = item[key] == null ? '' : item[key];
+      else if (field.type === 'hidden') field.value = '';
+    });
+  }
   document.addEventListener('input', function (e) {
     var input = e.target.closest && e.target.closest('input[data-suggest]');
     if (!input) return;
+    fill(input);
     clearTimeout(timer);
     timer = setTimeout(function () {
       var q = input.value.trim();
@@ -512,10 +528,16 @@
         .then(function (data) {
           var list = document.getElementById(input.getAttribute('list'));
           if (!list) return;
+          input._items = (data.items || []).concat((input._items || []).filter(function (c) { return c.text === input.value; }));
           list.replaceChildren.apply(list, (data.items || []).map(function (c) {
             var o = document.createElement('option');
-            o.value = c.code;
-            o.label = c.name + ' ' + ((c.phones || [])[0] || '') + ' ' + ((c.rooms || []).map(function (r) { return r.room_code; }).join(' '));
+            if (c.text) {
+              o.value = c.text;
+              o.label = c.phone || '';
+            } else {
+              o.value = c.code;
+              o.label = c.name + ' ' + ((c.phones || [])[0] || '') + ' ' + ((c.rooms || []).map(function (r) { return r.room_code; }).join(' '));
+            }
             return o;
           }));
         })

@@ -51,7 +51,7 @@ impl Modify for BearerAuth {
         occupancy::api::room_occupancy, occupancy::api::create_handover, occupancy::api::move_in, occupancy::api::move_out,
         occupancy::api::room_customers, occupancy::api::leases,
         import::api_upload, import::api_job, import::api_report, import::api_template,
-        workorder::api::list, workorder::api::create, workorder::api::get_one, workorder::api::act,
+        workorder::api::list, workorder::api::create, workorder::api::get_one, workorder::api::act, workorder::api::lookup, workorder::service_settings::api_targets, workorder::service_settings::api_save_target, workorder::service_settings::api_warranties, workorder::service_settings::api_save_warranty,
         report::workbench_api,
     )
 )]

@@ -54,7 +54,12 @@ const MODULES: &[Module] = &[
     Module {
         code: "workorder",
         label: "工单",
-        side: &[("工单队列", "/workorders", "workorder.view"), ("我的工单", "/workorders?mine=1", "workorder.view")],
+        side: &[
+            ("工单队列", "/workorders", "workorder.view"),
+            ("我的工单", "/workorders?mine=1", "workorder.handle"),
+            ("超时工单", "/workorders?overdue=1", "workorder.view"),
+            ("服务参数", "/workorders/settings", "workorder.configure"),
+        ],
     },
     Module {
         code: "property",

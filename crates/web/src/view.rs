@@ -301,7 +301,7 @@ pub struct Field {
     pub name: String,
     pub label: String,
     /// `text`, `password`, `number`, `date`, `datetime-local`, `textarea`,
-    /// `select`, `checks` or `bool`.
+    /// `select`, `checks`, `bool` or `hidden`.
     pub kind: &'static str,
     pub value: String,
     pub required: bool,
@@ -313,11 +313,18 @@ pub struct Field {
     pub options: Vec<SelectOption>,
     /// JSON list endpoint that suggests values as the user types.
     pub suggest: String,
+    /// Picked item keys copied into other fields, `key:field,…` (see app.js).
+    pub fill: String,
 }
 
 impl Field {
     pub fn new(kind: &'static str, name: &str, label: &str, value: impl Into<String>) -> Self {
         Self { kind, name: name.into(), label: label.into(), value: value.into(), ..Default::default() }
+    }
+
+    /// A value the form carries without showing it (ids filled by a picker, one-time tokens).
+    pub fn hidden(name: &str, value: impl Into<String>) -> Self {
+        Self::new("hidden", name, "", value)
     }
 
     pub fn required(mut self) -> Self {
@@ -347,6 +354,11 @@ impl Field {
 
     pub fn suggest(mut self, url: &str) -> Self {
         self.suggest = url.into();
+        self
+    }
+
+    pub fn fill(mut self, spec: &str) -> Self {
+        self.fill = spec.into();
         self
     }
 }

@@ -9,7 +9,7 @@ pub use calendar::{
     add_holiday, clock_calendar, delete_holiday, get_calendar, list_holidays, update_calendar, CalendarInput, HolidayInput,
 };
 pub use dictionary::{create_item, get_item, list_items, options, update_item, DictItemInput};
-pub use numbering::{get_rule, list_rules, next_number, update_rule, RuleInput};
+pub use numbering::{get_rule, list_rules, next_number, reserve_numbers, update_rule, RuleInput};
 
 use chrono::{NaiveDate, Utc};
 use domain::settings::{HolidayKind, DICTIONARIES, NUMBERING_DEFAULTS};

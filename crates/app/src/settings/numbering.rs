@@ -86,6 +86,14 @@ pub async fn update_rule(db: &Db, caller: &Caller, id: i32, version: i32, input:
 /// transaction: the counter row is incremented atomically, so concurrent
 /// documents never share a number and a rolled-back one leaves no gap.
 pub async fn next_number(txn: &impl ConnectionTrait, company_id: i32, doc_type: &str, today: NaiveDate) -> AppResult<String> {
+    Ok(reserve_numbers(txn, company_id, doc_type, today, 1).await?.remove(0))
+}
+
+/// Takes `count` consecutive numbers of the counter of `day` at once, for
+/// records written in bulk (history, imports); the same counter as
+/// `next_number`, so live and bulk numbers never collide.
+pub async fn reserve_numbers(txn: &impl ConnectionTrait, company_id: i32, doc_type: &str, day: NaiveDate, count: i64) -> AppResult<Vec<String>> {
+    let today = day;
     let rule = numbering_rule::Entity::find()
         .filter(numbering_rule::Column::CompanyId.eq(company_id))
         .filter(numbering_rule::Column::DocType.eq(doc_type))
@@ -103,14 +111,14 @@ pub async fn next_number(txn: &impl ConnectionTrait, company_id: i32, doc_type: 
         .exec(txn)
         .await?;
     number_counter::Entity::update_many()
-        .col_expr(number_counter::Column::LastValue, Expr::col(number_counter::Column::LastValue).add(1))
+        .col_expr(number_counter::Column::LastValue, Expr::col(number_counter::Column::LastValue).add(count))
         .filter(number_counter::Column::RuleId.eq(rule.id))
         .filter(number_counter::Column::PeriodKey.eq(&key))
         .exec(txn)
         .await?;
     let counter = number_counter::Entity::find_by_id((rule.id, key)).one(txn).await?.ok_or_else(|| anyhow::anyhow!("counter vanished"))?;
     let domain_rule = NumberingRule { prefix: rule.prefix, reset, width: rule.width as u32 };
-    Ok(domain_rule.format(today, counter.last_value))
+    Ok((counter.last_value - count + 1..=counter.last_value).map(|seq| domain_rule.format(today, seq)).collect())
 }
 
 pub async fn get_rule(db: &Db, caller: &Caller, id: i32) -> AppResult<numbering_rule::Model> {

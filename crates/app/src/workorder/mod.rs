@@ -27,6 +27,8 @@ use crate::{
     settings, AppError, AppResult, Caller, Db, Page, PageRequest,
 };
 
+pub mod history;
+pub mod lookup;
 pub mod targets;
 
 pub type WorkOrder = work_order::Model;
@@ -211,11 +213,48 @@ pub struct WorkOrderFilter {
     pub mine: bool,
     #[serde(default)]
     pub customer_id: Option<i32>,
+    /// Only open orders with a clock run out (超时工单).
+    #[serde(default)]
+    pub overdue: bool,
+}
+
+/// The orders a caller may see: every order of their projects with
+/// `workorder.view`; an engineer who only handles orders
+/// (`workorder.handle` without `view`) sees just the ones assigned to them.
+fn visible(caller: &Caller) -> AppResult<Condition> {
+    let in_projects = caller.projects_condition(work_order::Column::ProjectId);
+    if caller.can("workorder.view") {
+        Ok(in_projects)
+    } else if caller.can("workorder.handle") {
+        Ok(in_projects.add(work_order::Column::AssigneeId.eq(caller.user_id)))
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Open orders whose completion, response or on-site clock has run out.
+fn overdue_condition(now: DateTime<Utc>) -> Condition {
+    let open: Vec<&str> = WorkOrderState::ALL.iter().filter(|s| s.is_open()).map(|s| s.code()).collect();
+    let missed = |due: work_order::Column, met: Option<work_order::Column>| {
+        let c = Condition::all().add(due.lt(now));
+        match met {
+            Some(m) => c.add(m.is_null()),
+            None => c,
+        }
+    };
+    Condition::all().add(work_order::Column::State.is_in(open)).add(
+        Condition::any()
+            .add(missed(work_order::Column::CompleteDue, None))
+            .add(missed(work_order::Column::ResponseDue, Some(work_order::Column::RespondedAt)))
+            .add(missed(work_order::Column::OnsiteDue, Some(work_order::Column::ArrivedAt))),
+    )
 }
 
 pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, f: &WorkOrderFilter) -> AppResult<Page<WorkOrderView>> {
-    caller.require("workorder.view")?;
-    let mut cond = caller.projects_condition(work_order::Column::ProjectId);
+    let mut cond = visible(caller)?;
+    if f.overdue {
+        cond = cond.add(overdue_condition(Utc::now()));
+    }
     if let Some(s) = f.state.as_deref().filter(|s| !s.is_empty()) {
         cond = cond.add(work_order::Column::State.eq(s));
     }
@@ -242,10 +281,26 @@ pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, f: &WorkOrderFilt
     Ok(Page { items: views(&db.conn, rows, false).await?, total })
 }
 
+/// The earliest unmet due time of an open order: what breaches next.
+pub fn next_due(o: &WorkOrder) -> Option<DateTime<Utc>> {
+    let unmet = |due: Option<DateTime<Utc>>, met: Option<DateTime<Utc>>| due.filter(|_| met.is_none());
+    [unmet(o.response_due, o.responded_at), unmet(o.onsite_due, o.arrived_at), o.complete_due].into_iter().flatten().min()
+}
+
+/// Open orders that have breached or will breach a clock within `within`,
+/// the most urgent first (the agent's "about to breach" list, SLA-2).
+pub async fn at_risk(db: &Db, caller: &Caller, within: chrono::Duration, limit: u64) -> AppResult<Vec<WorkOrderView>> {
+    let cond = visible(caller)?.add(overdue_condition(Utc::now() + within));
+    let rows = work_order::Entity::find().filter(cond).order_by_asc(work_order::Column::CompleteDue).limit(limit * 3).all(&db.conn).await?;
+    let mut rows = rows;
+    rows.sort_by_key(next_due);
+    rows.truncate(limit as usize);
+    views(&db.conn, rows, false).await
+}
+
 async fn get_model(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> AppResult<WorkOrder> {
-    caller.require("workorder.view")?;
     work_order::Entity::find_by_id(id)
-        .filter(caller.projects_condition(work_order::Column::ProjectId))
+        .filter(visible(caller)?)
         .one(db)
         .await?
         .ok_or(AppError::NotFound)
@@ -600,7 +655,11 @@ pub async fn act_in(txn: &DatabaseTransaction, caller: &Caller, tz: Tz, id: i32,
     if action == Action::Start && o.arrived_at.is_none() {
         am.arrived_at = Set(Some(now));
     }
-    if matches!(action, Action::CustomerReject | Action::Reopen) {
+    if action == Action::WaitCustomer {
+        // The completion clock stands still until the customer is back (resume recomputes it).
+        am.complete_due = Set(None);
+    }
+        if matches!(action, Action::CustomerReject | Action::Reopen) {
         am.reopen_count = Set(o.reopen_count + 1);
     }
     if let Some(c) = &completion {

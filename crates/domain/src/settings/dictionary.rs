@@ -22,24 +22,6 @@ pub const DICTIONARIES: &[DictionaryType] = &[
         code: "feedback_category", label: "客户反映类别", defaults: &["投诉", "咨询", "建议", "表扬", "报修"]
     },
     DictionaryType {
-        code: "repair_phrase",
-        label: "报修常用语",
-        defaults: &[
-            "水龙头漏水",
-            "下水道堵塞",
-            "马桶漏水",
-            "灯具不亮",
-            "插座无电",
-            "跳闸",
-            "门锁损坏",
-            "窗户关不严",
-            "墙面渗水",
-            "空调滴水",
-            "电梯异响",
-            "公共照明损坏",
-        ],
-    },
-    DictionaryType {
         code: "channel", label: "来源渠道", defaults: &["电话", "前台", "业主门户", "手机APP", "微信", "巡检", "内部"]
     },
     DictionaryType {
@@ -88,5 +70,12 @@ mod tests {
             assert!(!d.defaults.is_empty());
         }
         assert!(DictionaryType::find("service_category").unwrap().defaults.contains(&"有偿家政"));
+        for d in DICTIONARIES {
+            assert_eq!(DICTIONARIES.iter().filter(|o| o.code == d.code).count(), 1, "one dictionary type {}", d.code);
+            let mut labels = d.defaults.to_vec();
+            labels.sort();
+            labels.dedup();
+            assert_eq!(labels.len(), d.defaults.len(), "labels of {} are unique", d.code);
+        }
     }
 }

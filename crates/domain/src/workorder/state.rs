@@ -182,7 +182,9 @@ impl WorkOrderState {
             (InProgress | WaitingCustomer, Reassign) => Ok(self),
             (Dispatched, Take) => Ok(Taken),
             (Dispatched | Taken, Start) => Ok(InProgress),
-            (Dispatched | Taken | InProgress, WaitCustomer) => Ok(WaitingCustomer),
+            // Waiting on the customer (a confirmation, a part they buy) once on site;
+            // before that the appointment time says when to come.
+            (InProgress, WaitCustomer) => Ok(WaitingCustomer),
             (WaitingCustomer, Resume) => Ok(InProgress),
             (InProgress, Complete) => Ok(Completed),
             (Completed, CustomerAccept) => Ok(Accepted),
@@ -238,11 +240,9 @@ mod tests {
             (Dispatched, Reassign),
             (Dispatched, Take),
             (Dispatched, Start),
-            (Dispatched, WaitCustomer),
             (Dispatched, Void),
             (Taken, Reassign),
             (Taken, Start),
-            (Taken, WaitCustomer),
             (Taken, Void),
             (InProgress, Reassign),
             (InProgress, WaitCustomer),

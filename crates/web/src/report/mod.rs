@@ -47,6 +47,42 @@ pub struct WorkbenchBody {
     pub stats: Vec<Stat>,
     /// Tenants whose lease ends within 30 days (OCC-7).
     pub leases_ending: Vec<LeaseDue>,
+    /// Open orders overdue or due within two hours, the most urgent first (SLA-2).
+    pub at_risk: Vec<AtRisk>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AtRisk {
+    pub id: i32,
+    pub number: String,
+    pub room_or_area: String,
+    pub description: String,
+    pub assignee_name: String,
+    pub state_label: &'static str,
+    pub due: Option<chrono::DateTime<chrono::Utc>>,
+    /// Minutes left; negative when overdue.
+    pub minutes_left: i64,
+}
+
+async fn at_risk(st: &SharedState, c: &app::Caller) -> Result<Vec<AtRisk>, app::AppError> {
+    let now = chrono::Utc::now();
+    Ok(app::workorder::at_risk(&st.db, c, chrono::Duration::hours(2), 10)
+        .await?
+        .into_iter()
+        .map(|o| {
+            let due = app::workorder::next_due(&o.order);
+            AtRisk {
+                id: o.order.id,
+                number: o.order.number.clone(),
+                room_or_area: if o.room_code.is_empty() { o.order.public_area.clone() } else { o.room_code.clone() },
+                description: o.order.description.clone(),
+                assignee_name: o.assignee_name.clone(),
+                state_label: o.state_label,
+                minutes_left: due.map_or(0, |d| (d - now).num_minutes()),
+                due,
+            }
+        })
+        .collect())
 }
 
 async fn gather(st: &SharedState, c: &app::Caller) -> Result<WorkbenchBody, app::AppError> {
@@ -76,7 +112,20 @@ async fn gather(st: &SharedState, c: &app::Caller) -> Result<WorkbenchBody, app:
         stats.push(Stat { label: "30 天内租约到期", value: all, href: "/occupancy/leases" });
     }
     let mut todos = vec![];
+    let mut risks = vec![];
     if c.can("workorder.view") {
+        let overdue = app::workorder::list(
+            &st.db,
+            c,
+            &PageRequest { per_page: Some(1), ..Default::default() },
+            &app::workorder::WorkOrderFilter { overdue: true, ..Default::default() },
+        )
+        .await?
+        .total;
+        stats.push(Stat { label: "超时工单", value: overdue, href: "/workorders?overdue=1" });
+    }
+    if c.can("workorder.view") || c.can("workorder.handle") {
+        risks = at_risk(st, c).await?;
         let open = PageRequest { per_page: Some(20), ..Default::default() };
         let mine = app::workorder::list(&st.db, c, &open, &app::workorder::WorkOrderFilter { mine: true, ..Default::default() }).await?;
         todos.extend(
@@ -101,7 +150,7 @@ async fn gather(st: &SharedState, c: &app::Caller) -> Result<WorkbenchBody, app:
             stats.push(Stat { label: "待派工工单", value: waiting, href: "/workorders?state=pending_dispatch" });
         }
     }
-    Ok(WorkbenchBody { announcements, todos, stats, leases_ending })
+    Ok(WorkbenchBody { announcements, todos, stats, leases_ending, at_risk: risks })
 }
 
 struct AnnouncementRow {
@@ -119,6 +168,17 @@ struct WorkbenchPage {
     todos: Vec<Todo>,
     stats: Vec<(String, String, &'static str)>,
     leases: Vec<LeaseDue>,
+    /// (order id, number, where, what, who, state, due, status text, colour)
+    risks: Vec<(i32, String, String, String, String, &'static str, String, String, &'static str)>,
+}
+
+fn risk_status(minutes_left: i64) -> (String, &'static str) {
+    let span = |m: i64| if m >= 60 { format!("{} 小时 {} 分", m / 60, m % 60) } else { format!("{m} 分") };
+    if minutes_left < 0 {
+        (format!("已超时 {}", span(-minutes_left)), "red")
+    } else {
+        (format!("剩余 {}", span(minutes_left)), "orange")
+    }
 }
 
 pub async fn workbench(State(st): State<SharedState>, auth: PageAuth) -> Result<Response, PageError> {
@@ -134,6 +194,14 @@ pub async fn workbench(State(st): State<SharedState>, auth: PageAuth) -> Result<
         todos: body.todos,
         stats: body.stats.into_iter().map(|s| (s.label.to_string(), thousands(s.value), s.href)).collect(),
         leases: body.leases_ending,
+        risks: body
+            .at_risk
+            .into_iter()
+            .map(|r| {
+                let (status, colour) = risk_status(r.minutes_left);
+                (r.id, r.number, r.room_or_area, r.description, r.assignee_name, r.state_label, crate::view::local_time_opt(st.tz, r.due), status, colour)
+            })
+            .collect(),
     };
     Ok(render(&page, auth.flash.is_some()))
 }

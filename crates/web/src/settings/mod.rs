@@ -2,7 +2,7 @@
 //! and API. Settings are per company; a group-level user picks the company.
 
 pub mod api;
-mod pages;
+pub mod pages;
 
 use axum::{
     routing::{get, post},

@@ -45,7 +45,7 @@ impl SettingsQuery {
     }
 }
 
-async fn companies(st: &SharedState, caller: &Caller, selected: i32) -> Result<Vec<SelectOption>, AppError> {
+pub async fn company_options(st: &SharedState, caller: &Caller, selected: i32) -> Result<Vec<SelectOption>, AppError> {
     Ok(unit::tree(&st.db, caller)
         .await
         .or_else(|_| Ok::<_, AppError>(vec![]))?
@@ -76,7 +76,7 @@ pub async fn dictionaries(
         &[("company", Some(company.to_string())), ("type", Some(dict_type.into()))],
     );
     l.search_hint = "".into();
-    let company_options = companies(&st, &auth.caller, company).await?;
+    let company_options = company_options(&st, &auth.caller, company).await?;
     if company_options.len() > 1 {
         l.filters.push(FilterField::select(
             "company",
@@ -215,7 +215,7 @@ pub async fn numbering(
     let rules = settings::list_rules(&st.db, &auth.caller, company).await?;
     let req = PageRequest { per_page: Some(rules.len().max(1) as u64), ..Default::default() };
     let mut l = ListView::new("编号规则", "/system/numbering", &req, &[("company", Some(company.to_string()))]);
-    let company_options = companies(&st, &auth.caller, company).await?;
+    let company_options = company_options(&st, &auth.caller, company).await?;
     if company_options.len() > 1 {
         l.filters.push(FilterField::select(
             "company",
@@ -376,7 +376,7 @@ async fn calendar_page(
         .collect();
     let page = CalendarPage {
         shell: shell(st, auth, "system", "工作日历").await,
-        companies: companies(st, &auth.caller, company).await?,
+        companies: company_options(st, &auth.caller, company).await?,
         company,
         form,
         can_edit: auth.caller.can("settings.configure"),

@@ -1,7 +1,7 @@
 //! JSON API of work orders.
 
 use app::{
-    workorder::{self, ActInput, WorkOrderFilter, WorkOrderInput, WorkOrderView},
+    workorder::{self, lookup::Candidate, ActInput, WorkOrderFilter, WorkOrderInput, WorkOrderView},
     PageRequest,
 };
 use axum::{
@@ -20,6 +20,7 @@ use crate::{
 pub fn routes() -> Router<SharedState> {
     Router::new()
         .route("/api/v1/work-orders", get(list).post(create))
+        .route("/api/v1/work-orders/lookup", get(lookup))
         .route("/api/v1/work-orders/{id}", get(get_one))
         .route("/api/v1/work-orders/{id}/actions", post(act))
 }
@@ -33,6 +34,9 @@ pub struct Params {
     /// `true`: only orders assigned to the caller.
     #[serde(default)]
     mine: bool,
+    /// `true`: only open orders with a clock run out.
+    #[serde(default)]
+    overdue: bool,
 }
 
 #[utoipa::path(get, path = "/api/v1/work-orders", tag = "工单", params(Params), responses((status = 200, body = ListBody<WorkOrderView>)))]
@@ -42,7 +46,7 @@ pub async fn list(
     Query(req): Query<PageRequest>,
     Query(p): Query<Params>,
 ) -> ApiResult<ListBody<WorkOrderView>> {
-    let f = WorkOrderFilter { state: p.state, project_id: p.project_id, mine: p.mine, customer_id: p.customer_id };
+    let f = WorkOrderFilter { state: p.state, project_id: p.project_id, mine: p.mine, customer_id: p.customer_id, overdue: p.overdue };
     Ok(Json(workorder::list(&st.db, &c, &req, &f).await?.into()))
 }
 
@@ -73,4 +77,18 @@ pub async fn act(
     Json(b): Json<ActBody>,
 ) -> ApiResult<WorkOrderView> {
     Ok(Json(workorder::act(&st.db, &c, st.tz, id, b.version, &b.data).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct LookupParams {
+    /// A room code, a name, the last digits of a phone or an ID number.
+    #[serde(default)]
+    q: String,
+}
+
+/// The caller picker of the new-order form: rooms with their current customers.
+#[utoipa::path(get, path = "/api/v1/work-orders/lookup", tag = "工单", params(LookupParams), responses((status = 200, body = ListBody<Candidate>)))]
+pub async fn lookup(State(st): State<SharedState>, ApiAuth(c): ApiAuth, Query(p): Query<LookupParams>) -> ApiResult<ListBody<Candidate>> {
+    let items = workorder::lookup::lookup(&st.db, &c, &p.q, 10).await?;
+    Ok(Json(ListBody { total: items.len() as u64, items }))
 }

@@ -2,6 +2,7 @@
 //! actions and timeline — pages and API.
 
 pub mod api;
+pub mod service_settings;
 
 use app::{
     property::{project, room},
@@ -18,7 +19,10 @@ use axum::{
     Router,
 };
 use chrono::Utc;
-use domain::{money::Fen, workorder::WorkOrderState};
+use domain::{
+    money::Fen,
+    workorder::{Action, WorkOrderState},
+};
 use serde::Deserialize;
 
 use crate::{
@@ -41,6 +45,7 @@ pub fn routes() -> Router<SharedState> {
         .route("/workorders/{id}/act", post(act))
         .route("/workorders/{id}/print", get(print))
         .merge(api::routes())
+        .merge(service_settings::routes())
 }
 
 /// State colours of UI.md: waiting blue, in hand orange, done green, closed grey.
@@ -62,6 +67,8 @@ pub struct ListQuery {
     project_id: Option<String>,
     #[serde(default)]
     mine: Option<String>,
+    #[serde(default)]
+    overdue: Option<String>,
 }
 
 pub async fn list(
@@ -72,17 +79,28 @@ pub async fn list(
     mode: ListMode,
 ) -> Result<Response, PageError> {
     let req = mode.prepare(&auth.caller, "workorder.export", req)?;
-    let mine = q.mine.as_deref() == Some("1");
+    // An engineer without the queue permission sees their own orders only.
+    let mine = q.mine.as_deref() == Some("1") || !auth.caller.can("workorder.view");
+    let overdue = q.overdue.as_deref() == Some("1");
     let filter = WorkOrderFilter {
         state: q.state.clone(),
         project_id: q.project_id.as_deref().and_then(|p| p.parse().ok()),
         mine,
         customer_id: None,
+        overdue,
     };
     let page = workorder::list(&st.db, &auth.caller, &req, &filter).await?;
-    let title = if mine { "我的工单" } else { "工单队列" };
-    let mut l =
-        ListView::new(title, BASE, &req, &[("state", q.state.clone()), ("project_id", q.project_id.clone()), ("mine", q.mine.clone())]);
+    let title = match (mine, overdue) {
+        (_, true) => "超时工单",
+        (true, false) => "我的工单",
+        (false, false) => "工单队列",
+    };
+    let mut l = ListView::new(
+        title,
+        BASE,
+        &req,
+        &[("state", q.state.clone()), ("project_id", q.project_id.clone()), ("mine", q.mine.clone()), ("overdue", q.overdue.clone())],
+    );
     l.search_hint = "工单号/内容/电话".into();
     l.filters.push(FilterField::select(
         "state",
@@ -97,6 +115,7 @@ pub async fn list(
         q.project_id.clone(),
         projects.iter().map(|p| (p.id.to_string(), p.name.clone())).collect(),
     ));
+    l.filters.push(FilterField::select("overdue", "时效", q.overdue.clone(), vec![("1".into(), "仅超时".into())]));
     if auth.caller.can("workorder.create") {
         l.toolbar.push(Link::new("新建工单", format!("{BASE}/new")));
     }
@@ -121,7 +140,7 @@ pub async fn list(
             if o.order.priority == "emergency" { Cell::tag("紧急", "red") } else { Cell::text("一般") },
             Cell::text(&o.project_name),
             Cell::text(if o.room_code.is_empty() { &o.order.public_area } else { &o.room_code }),
-            Cell::text(&o.order.category),
+            if o.order.warranty { Cell::tag(format!("{} · 保修", o.order.category), "orange") } else { Cell::text(&o.order.category) },
             Cell::text(&o.order.description),
             Cell::text(&o.assignee_name),
             if o.overdue {
@@ -143,32 +162,47 @@ pub struct NewQuery {
     customer_id: Option<i32>,
 }
 
-async fn order_form(st: &SharedState, auth: &PageAuth, input: &WorkOrderInput) -> Result<FormView, AppError> {
-    let categories = match auth.caller.default_company() {
-        Some(c) => settings::options(&st.db, c, "service_category").await?,
-        None => vec![],
-    };
-    let channels = match auth.caller.default_company() {
-        Some(c) => settings::options(&st.db, c, "channel").await?,
-        None => vec![],
-    };
-    let room_text = match input.room_id {
-        Some(r) => room::get(&st.db, &auth.caller, r).await.map(|r| r.room.code).unwrap_or_default(),
+/// What the caller picker shows for a room brought in from the room or
+/// customer page: the room code and the customer's name.
+async fn picked_text(st: &SharedState, auth: &PageAuth, input: &WorkOrderInput) -> String {
+    let Some(r) = input.room_id else { return String::new() };
+    let code = room::get(&st.db, &auth.caller, r).await.map(|r| r.room.code).unwrap_or_default();
+    let name = match input.customer_id {
+        Some(c) => app::customer::record::get(&st.db, &auth.caller, c).await.map(|c| c.customer.name).unwrap_or_default(),
         None => String::new(),
     };
+    format!("{code} {name}").trim().to_string()
+}
+
+async fn order_form(st: &SharedState, auth: &PageAuth, input: &WorkOrderInput, picked: &str) -> Result<FormView, AppError> {
+    let options = |dict: &'static str| async move {
+        match auth.caller.default_company() {
+            Some(c) => settings::options(&st.db, c, dict).await,
+            None => Ok(vec![]),
+        }
+    };
+    let categories = options("service_category").await?;
+    let channels = options("channel").await?;
+    let phrases = options("repair_phrase").await?;
+    let room_text = if picked.is_empty() { picked_text(st, auth, input).await } else { picked.to_string() };
     let projects = project::in_scope(&st.db, &auth.caller).await?;
     let opts = |items: Vec<String>, selected: &str| items.into_iter().map(|c| SelectOption::new(&c, c.clone(), c == selected)).collect();
     Ok(FormView::new(
         "新建工单",
-        format!("{BASE}/new{}", input.room_id.map(|r| format!("?room_id={r}")).unwrap_or_default()),
+        format!("{BASE}/new"),
         BASE,
         vec![
             Section::new(
                 "报修位置",
                 vec![
-                    Field::new("text", "room", "房间", room_text)
-                        .readonly()
-                        .hint("从房间页或客户页点“新建工单”带入；公共区域报修请选择项目并填写区域"),
+                    Field::hidden("request_token", input.request_token.clone().unwrap_or_default()),
+                    Field::hidden("room_id", input.room_id.map(|r| r.to_string()).unwrap_or_default()),
+                    Field::hidden("customer_id", input.customer_id.map(|c| c.to_string()).unwrap_or_default()),
+                    Field::new("text", "picked", "客户 / 房间", room_text)
+                        .suggest("/api/v1/work-orders/lookup")
+                        .fill("room_id,customer_id,phone:contact_phone")
+                        .example("房号、姓名或手机号后四位")
+                        .hint("输入后从下拉建议中选择；公共区域报修请改为选择项目并填写区域"),
                     Field::new("select", "project_id", "项目", "").options(
                         projects.iter().map(|p| SelectOption::new(p.id, p.name.clone(), Some(p.id) == input.project_id)).collect(),
                     ),
@@ -190,19 +224,23 @@ async fn order_form(st: &SharedState, auth: &PageAuth, input: &WorkOrderInput) -
                     Field::new("select", "channel", "来源渠道", "").options(opts(channels, &input.channel)),
                     Field::new("text", "contact_name", "联系人", input.contact_name.clone()).hint("默认为客户本人"),
                     Field::new("text", "contact_phone", "联系电话", input.contact_phone.clone()).hint("默认为客户的第一个电话"),
+                    Field::new("checks", "requested_items", "报修事项", "")
+                        .options(phrases.iter().map(|p| SelectOption::new(p, p.clone(), input.requested_items.contains(p))).collect()),
                     Field::new("textarea", "description", "报修内容", input.description.clone()).required(),
+                    Field::new("datetime-local", "appointment_at", "预约上门时间", input.appointment_at.replace(' ', "T"))
+                        .hint("客户方便的时间，可不填"),
                 ],
             ),
         ],
     ))
 }
 
-fn input_of(f: &FormData, q: &NewQuery) -> WorkOrderInput {
+fn input_of(f: &FormData) -> WorkOrderInput {
     WorkOrderInput {
-        room_id: q.room_id,
+        room_id: f.int("room_id"),
         project_id: f.int("project_id"),
         public_area: f.get("public_area"),
-        customer_id: f.int("customer_id").or(q.customer_id),
+        customer_id: f.int("customer_id"),
         category: f.get("category"),
         kind: f.get("kind"),
         priority: f.get("priority"),
@@ -223,18 +261,25 @@ pub async fn new_form(State(st): State<SharedState>, auth: PageAuth, Query(q): Q
         customer_id: q.customer_id,
         kind: "internal".into(),
         priority: "normal".into(),
+        // One token per form shown: submitting it twice makes one order.
+        request_token: Some(app::org::auth::random_token(16)),
         ..Default::default()
     };
-    let form = order_form(&st, &auth, &input).await?;
+    let form = order_form(&st, &auth, &input, "").await?;
     Ok(form_page(&st, &auth, "workorder", form, StatusCode::OK).await)
 }
 
-pub async fn create(State(st): State<SharedState>, auth: PageAuth, Query(q): Query<NewQuery>, f: FormData) -> Result<Response, PageError> {
-    let input = input_of(&f, &q);
+pub async fn create(State(st): State<SharedState>, auth: PageAuth, f: FormData) -> Result<Response, PageError> {
+    let input = input_of(&f);
     match workorder::create(&st.db, &auth.caller, st.tz, &input).await {
         Ok(o) => Ok(redirect_with_flash(&format!("{BASE}/{}", o.order.id), &format!("已新建工单 {}", o.order.number))),
         Err(e) => {
-            let (form, status) = refused(e, order_form(&st, &auth, &input).await?)?;
+            // The page shows one picker for the room and the customer.
+            let e = match e {
+                AppError::Validation(errors) => AppError::Validation(errors.moved("room_id", "picked").moved("customer_id", "picked")),
+                e => e,
+            };
+            let (form, status) = refused(e, order_form(&st, &auth, &input, &f.get("picked")).await?)?;
             Ok(form_page(&st, &auth, "workorder", form, status).await)
         }
     }
@@ -247,11 +292,11 @@ struct ShowPage {
     o: WorkOrderView,
     state_colour: &'static str,
     kind: &'static str,
-    response_due: String,
-    complete_due: String,
-    remaining: String,
-    remaining_colour: &'static str,
+    clocks: Vec<Clock>,
+    appointment: String,
     engineers: Vec<(i32, String)>,
+    /// Actions shown as buttons: (code, label, needs an assignee, asks a reason).
+    buttons: Vec<(String, String, bool, bool)>,
     events: Vec<(String, String, String)>,
     note: String,
     error: Option<String>,
@@ -271,20 +316,58 @@ struct CompletionDraft {
     labour: String,
 }
 
-/// "剩 3 小时 20 分" or "超时 1 小时 5 分", coloured green → orange → red.
-fn remaining(o: &WorkOrderView) -> (String, &'static str) {
-    let Some(due) = o.order.complete_due else { return (String::new(), "grey") };
-    if o.order.completed_at.is_some() || o.order.state == "voided" {
-        return (String::new(), "grey");
+/// One SLA clock of the order page (SLA-2): due time, and remaining,
+/// overdue-by or how it was met, coloured green → orange (last fifth) → red.
+struct Clock {
+    label: &'static str,
+    due: String,
+    status: String,
+    colour: &'static str,
+}
+
+fn span_text(d: chrono::Duration) -> String {
+    let m = d.num_minutes().abs();
+    match (m / 1440, m % 1440 / 60, m % 60) {
+        (0, 0, m) => format!("{m} 分"),
+        (0, h, m) => format!("{h} 小时 {m} 分"),
+        (d, h, _) => format!("{d} 天 {h} 小时"),
     }
-    let left = due - Utc::now();
-    let text = |d: chrono::Duration| format!("{} 小时 {} 分", d.num_hours(), d.num_minutes() % 60);
-    if left < chrono::Duration::zero() {
-        (format!("超时 {}", text(-left)), "red")
-    } else {
-        let total = due - o.order.created_at;
-        (format!("剩 {}", text(left)), if left * 5 < total { "orange" } else { "green" })
-    }
+}
+
+fn clock(
+    tz: chrono_tz::Tz,
+    label: &'static str,
+    o: &WorkOrderView,
+    due: Option<chrono::DateTime<Utc>>,
+    met: Option<chrono::DateTime<Utc>>,
+) -> Clock {
+    let state = WorkOrderState::from_code(&o.order.state).unwrap_or(WorkOrderState::PendingDispatch);
+    let Some(due_at) = due else {
+        return Clock { label, due: "待客户确认，计时暂停".into(), status: String::new(), colour: "blue" };
+    };
+    let (status, colour) = match met {
+        Some(at) if at <= due_at => (format!("{} 达成", local_time(tz, at)), "green"),
+        Some(at) => (format!("{} 达成，超时 {}", local_time(tz, at), span_text(at - due_at)), "red"),
+        None if !state.is_open() => (String::new(), "grey"),
+        None => {
+            let now = Utc::now().with_timezone(&tz).naive_local();
+            let (left, warn) = domain::workorder::standing(o.order.created_at.with_timezone(&tz).naive_local(), due_at.with_timezone(&tz).naive_local(), now);
+            if left < chrono::Duration::zero() {
+                (format!("已超时 {}", span_text(left)), "red")
+            } else {
+                (format!("剩余 {}", span_text(left)), if warn { "orange" } else { "green" })
+            }
+        }
+    };
+    Clock { label, due: local_time(tz, due_at), status, colour }
+}
+
+fn clocks(tz: chrono_tz::Tz, o: &WorkOrderView) -> Vec<Clock> {
+    vec![
+        clock(tz, "响应（接单）", o, o.order.response_due, o.order.responded_at),
+        clock(tz, "到场", o, o.order.onsite_due, o.order.arrived_at),
+        clock(tz, "完成", o, o.order.complete_due, o.order.completed_at),
+    ]
 }
 
 async fn show_page(
@@ -297,7 +380,16 @@ async fn show_page(
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let engineers = if auth.caller.can("workorder.dispatch") { workorder::engineers(&st.db, &auth.caller).await? } else { vec![] };
-    let (rem, colour) = remaining(&o);
+    let buttons = o
+        .actions
+        .iter()
+        .filter(|(code, _)| !matches!(code.as_str(), "complete" | "return_visit"))
+        .filter(|(code, _)| Action::from_code(code).is_some_and(|a| auth.caller.can(a.permission())))
+        .map(|(code, label)| {
+            let a = Action::from_code(code).expect("filtered");
+            (code.clone(), label.clone(), a.needs_assignee(), a == Action::Void)
+        })
+        .collect();
     let events = o
         .events
         .iter()
@@ -322,11 +414,10 @@ async fn show_page(
         shell: shell(st, auth, "workorder", &format!("工单 {}", o.order.number)).await,
         state_colour: state_colour(&o.order.state),
         kind: kind_label(&o.order.kind),
-        response_due: format!("{}（{}）", local_time_opt(st.tz, o.order.response_due), priority_label(&o.order.priority)),
-        complete_due: local_time_opt(st.tz, o.order.complete_due),
-        remaining: rem,
-        remaining_colour: colour,
+        clocks: clocks(st.tz, &o),
+        appointment: local_time_opt(st.tz, o.order.appointment_at),
         engineers,
+        buttons,
         events,
         note,
         error,
@@ -354,7 +445,8 @@ pub async fn act(State(st): State<SharedState>, auth: PageAuth, Path(id): Path<i
     let input = ActInput {
         action: f.get("action"),
         assignee_id: f.int("assignee_id"),
-        note: f.get("note"),
+        // The void dialog sends its reason as `reason`.
+        note: [f.get("note"), f.get("reason")].into_iter().find(|n| !n.trim().is_empty()).unwrap_or_default(),
         result: f.get("result"),
         materials: materials.clone(),
         labour_fee: f.get("labour_fee"),

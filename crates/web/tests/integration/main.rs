@@ -16,4 +16,5 @@ mod property;
 mod scope;
 mod settings;
 mod workorder;
+mod workorder_service;
 mod xss;

@@ -129,8 +129,8 @@ async fn two_agents_dispatching_the_same_order_one_wins() {
         .await;
     assert_eq!(o["customer_name"], "白展堂", "the room's billing party is the customer by default");
     let created = chrono::DateTime::parse_from_rfc3339(o["created_at"].as_str().unwrap()).unwrap();
-    let response = chrono::DateTime::parse_from_rfc3339(o["response_due"].as_str().unwrap()).unwrap();
-    assert_eq!((response - created).num_minutes(), 30, "emergencies: on site within 30 minutes, round the clock");
+    let onsite = chrono::DateTime::parse_from_rfc3339(o["onsite_due"].as_str().unwrap()).unwrap();
+    assert_eq!((onsite - created).num_minutes(), 30, "emergencies: on site within 30 minutes, round the clock");
     let (_, users) = b.get("/api/v1/users?q=engineer").await;
     let engineer = id_where(&users, "username", "engineer");
     let body = json!({"version": o["version"], "action": "dispatch", "assignee_id": engineer});
