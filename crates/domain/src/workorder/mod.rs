@@ -3,6 +3,7 @@
 
 mod sla;
 mod state;
+pub mod photo;
 pub mod warranty;
 
 pub use sla::{due_times, standing, Calendar, Pause, Targets, DEFAULT_COMPLETION_DAYS};
