@@ -27,6 +27,7 @@ use crate::{
     settings, AppError, AppResult, Caller, Db, Page, PageRequest,
 };
 
+pub mod photo;
 pub mod targets;
 
 pub type WorkOrder = work_order::Model;
@@ -69,6 +70,10 @@ pub struct WorkOrderInput {
     /// the order it created instead of a second one.
     #[serde(default)]
     pub request_token: Option<String>,
+    /// Photos already checked and stored (`photo::store_uploads`), attached
+    /// as 报修照片 with the new order.
+    #[serde(skip)]
+    pub photos: Vec<photo::StoredPhoto>,
 }
 
 /// Parses a local `YYYY-MM-DD HH:MM` (or the `T` of a datetime-local input).
@@ -157,7 +162,8 @@ async fn views(db: &impl ConnectionTrait, rows: Vec<WorkOrder>, with_events: boo
                 .map(|e| EventView {
                     at: e.at,
                     user_name: e.user_name,
-                    action_label: Action::from_code(&e.action).map_or("新建", Action::label),
+                    action_label: Action::from_code(&e.action)
+                        .map_or(if e.action == photo::EVENT { photo::EVENT_LABEL } else { "新建" }, Action::label),
                     to_state_label: WorkOrderState::from_code(&e.to_state).map_or("", WorkOrderState::label),
                     action: e.action,
                     note: e.note,
@@ -461,6 +467,7 @@ pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) ->
         }
         (o, _) => o?,
     };
+    photo::attach(&txn, caller, o.id, domain::workorder::photo::PhotoStage::Report, &input.photos).await?;
     event(&*txn, caller, o.id, "create", "", &o.state, if o.warranty { "保修期内" } else { "" }).await?;
     audit::record(
         &*txn,
