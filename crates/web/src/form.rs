@@ -128,13 +128,46 @@ mod tests {
 
     #[test]
     fn repeated_keys() {
-        let f = FormData {
-            fields: vec![("r".into(), "1".into()), ("r".into(), "2".into()), ("n".into(), " x ".into())],
-            ..Default::default()
-        };
+        let f =
+            FormData { fields: vec![("r".into(), "1".into()), ("r".into(), "2".into()), ("n".into(), " x ".into())], ..Default::default() };
         assert_eq!(f.ints("r"), vec![1, 2]);
         assert_eq!(f.get("n"), " x ");
         assert_eq!(f.get("missing"), "");
         assert!(!f.checked("n"));
+    }
+
+    /// A body as a browser sends a form with two file inputs, one left empty.
+    fn browser_multipart() -> Request {
+        let body = concat!(
+            "--b\r\nContent-Disposition: form-data; name=\"description\"\r\n\r\n漏水\r\n",
+            "--b\r\nContent-Disposition: form-data; name=\"items\"\r\n\r\n1\r\n",
+            "--b\r\nContent-Disposition: form-data; name=\"items\"\r\n\r\n2\r\n",
+            "--b\r\nContent-Disposition: form-data; name=\"other\"; filename=\"\"\r\nContent-Type: application/octet-stream\r\n\r\n\r\n",
+            "--b\r\nContent-Disposition: form-data; name=\"photos\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\nPNG!\r\n",
+            "--b--\r\n",
+        );
+        Request::builder().header(header::CONTENT_TYPE, "multipart/form-data; boundary=b").body(axum::body::Body::from(body)).unwrap()
+    }
+
+    #[tokio::test]
+    async fn multipart_bodies_give_fields_and_files() {
+        let mut f = FormData::from_request(browser_multipart(), &()).await.unwrap();
+        assert_eq!(f.get("description"), "漏水");
+        assert_eq!(f.ints("items"), vec![1, 2]);
+        assert!(f.upload_error().is_none());
+        assert!(f.take_files("other").is_empty(), "an empty file input sends nothing");
+        let photos = f.take_files("photos");
+        assert_eq!((photos[0].file_name.as_str(), photos[0].bytes.as_slice()), ("a.png", &b"PNG!"[..]));
+        assert!(f.take_files("photos").is_empty(), "taken once");
+    }
+
+    #[tokio::test]
+    async fn a_cut_multipart_body_keeps_the_fields_before_the_cut() {
+        let body = "--b\r\nContent-Disposition: form-data; name=\"description\"\r\n\r\n漏水\r\n--b\r\nContent-Disposition: form-data; name=\"photos\"; filename=\"a.png\"\r\n\r\nPNG";
+        let req =
+            Request::builder().header(header::CONTENT_TYPE, "multipart/form-data; boundary=b").body(axum::body::Body::from(body)).unwrap();
+        let f = FormData::from_request(req, &()).await.unwrap();
+        assert_eq!(f.get("description"), "漏水");
+        assert!(f.upload_error().unwrap().contains("100 MB"));
     }
 }

@@ -467,12 +467,8 @@ mod tests {
     fn a_form_with_a_file_input_posts_multipart_with_the_token_in_its_address() {
         let plain = FormView::new("新建", "/x/new".into(), "/x", vec![Section::new("", vec![Field::new("text", "a", "A", "")])]);
         assert!(!plain.multipart());
-        let with_file = FormView::new(
-            "新建",
-            "/x/new?room_id=3".into(),
-            "/x",
-            vec![Section::new("", vec![Field::files("photos", "照片", "image/*")])],
-        );
+        let with_file =
+            FormView::new("新建", "/x/new?room_id=3".into(), "/x", vec![Section::new("", vec![Field::files("photos", "照片", "image/*")])]);
         assert!(with_file.multipart());
         assert_eq!(with_file.multipart_action("t0k"), "/x/new?room_id=3&_csrf=t0k");
         assert_eq!(plain.multipart_action("t0k"), "/x/new?_csrf=t0k");

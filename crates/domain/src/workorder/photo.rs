@@ -67,7 +67,7 @@ fn sniff_heif(bytes: &[u8]) -> Option<ImageType> {
         return None;
     }
     let size = u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) as usize;
-    if size < 16 || size > bytes.len() || size % 4 != 0 {
+    if size < 16 || size > bytes.len() || !size.is_multiple_of(4) {
         return None;
     }
     let major: &[u8] = &bytes[8..12];
@@ -124,8 +124,8 @@ pub fn check(file_name: &str, bytes: &[u8]) -> Result<CheckedPhoto, String> {
             megabytes(MAX_PHOTO_BYTES)
         ));
     }
-    let image_type = ImageType::sniff(bytes)
-        .ok_or_else(|| format!("文件“{file_name}”不是可识别的图片，只接受 {ACCEPTED_TYPES} 格式的照片"))?;
+    let image_type =
+        ImageType::sniff(bytes).ok_or_else(|| format!("文件“{file_name}”不是可识别的图片，只接受 {ACCEPTED_TYPES} 格式的照片"))?;
     Ok(CheckedPhoto { image_type, file_name, size: bytes.len() })
 }
 

@@ -115,7 +115,9 @@ pub async fn upload(State(st): State<SharedState>, auth: PageAuth, Path(id): Pat
         None => photo::add_photos(&st.db, &*st.blobs, &auth.caller, id, &uploads).await,
     };
     let (message, status) = match result {
-        Ok(photos) => return Ok(redirect_with_flash(&format!("/workorders/{id}#photos"), &format!("照片已上传，本工单共 {} 张", photos.len()))),
+        Ok(photos) => {
+            return Ok(redirect_with_flash(&format!("/workorders/{id}#photos"), &format!("照片已上传，本工单共 {} 张", photos.len())))
+        }
         Err(AppError::Validation(e)) => (e.iter().map(|(_, m)| m.clone()).collect::<Vec<_>>().join("；"), StatusCode::UNPROCESSABLE_ENTITY),
         Err(AppError::Conflict(m)) => (m, StatusCode::CONFLICT),
         Err(e) => return Err(e.into()),

@@ -14,10 +14,10 @@ use crate::harness::{id_where, Session, TestApp};
 
 /// A complete 1×1 PNG (one red pixel).
 pub const PNG: &[u8] = &[
-    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
-    0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4, 0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0xF8, 0xCF,
-    0xC0, 0xF0, 0x1F, 0x00, 0x05, 0x00, 0x01, 0xFF, 0x89, 0x99, 0x3D, 0x1D, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60,
-    0x82,
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00,
+    0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4, 0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63,
+    0xF8, 0xCF, 0xC0, 0xF0, 0x1F, 0x00, 0x05, 0x00, 0x01, 0xFF, 0x89, 0x99, 0x3D, 0x1D, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44,
+    0xAE, 0x42, 0x60, 0x82,
 ];
 
 /// A complete baseline JPEG: 8×8 grey, one component, every coefficient
@@ -206,7 +206,10 @@ async fn photos_after_the_engineer_started_are_completion_photos() {
     let (_, users) = manager.get("/api/v1/users?q=engineer").await;
     let engineer = id_where(&users, "username", "engineer");
     let (_, o) = agent
-        .post(&format!("/api/v1/work-orders/{}/actions", o["id"]), json!({"version": o["version"], "action": "dispatch", "assignee_id": engineer}))
+        .post(
+            &format!("/api/v1/work-orders/{}/actions", o["id"]),
+            json!({"version": o["version"], "action": "dispatch", "assignee_id": engineer}),
+        )
         .await;
     let eng = app.login("engineer").await;
     let (_, o) = eng.post(&format!("/api/v1/work-orders/{}/actions", o["id"]), json!({"version": o["version"], "action": "start"})).await;
@@ -221,7 +224,10 @@ async fn photos_after_the_engineer_started_are_completion_photos() {
 
     let other = public_order(&agent).await;
     let (_, voided) = manager
-        .post(&format!("/api/v1/work-orders/{}/actions", other["id"]), json!({"version": other["version"], "action": "void", "note": "重复报修"}))
+        .post(
+            &format!("/api/v1/work-orders/{}/actions", other["id"]),
+            json!({"version": other["version"], "action": "void", "note": "重复报修"}),
+        )
         .await;
     assert_eq!(voided["state"], "voided");
     let (status, err) = upload(&agent, &other["id"], vec![part("a.png", PNG.to_vec(), "image/png")]).await;
@@ -263,8 +269,8 @@ async fn an_order_is_created_with_photos_from_the_form() {
     assert!(form.contains("type=\"file\"") && form.contains("accept=\"image/*\"") && form.contains("multiple"), "a photo input");
 
     let fields = create_fields(&agent, "车库积水").await;
-    let r = post_create_form(&agent, &fields, vec![part("积水.png", PNG.to_vec(), "image/png"), part("积水2.jpg", jpeg(), "image/jpeg")])
-        .await;
+    let r =
+        post_create_form(&agent, &fields, vec![part("积水.png", PNG.to_vec(), "image/png"), part("积水2.jpg", jpeg(), "image/jpeg")]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
     let location = r.headers()[header::LOCATION].to_str().unwrap().to_string();
     let id = location.trim_start_matches("/workorders/");
