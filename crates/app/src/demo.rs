@@ -197,12 +197,7 @@ pub async fn seed_demo(db: &Db) -> AppResult<bool> {
     let engineer_role = role::create(
         db,
         &caller,
-        &role(
-            sz.id,
-            "维修工程师",
-            "接单维修",
-            perms(&[], &["property.view", "customer.view", "workorder.handle", "report.view"]),
-        ),
+        &role(sz.id, "维修工程师", "接单维修", perms(&[], &["property.view", "customer.view", "workorder.handle", "report.view"])),
     )
     .await?;
     let cashier_role = role::create(
@@ -412,6 +407,9 @@ pub async fn populate(db: &Db, floors: i32) -> AppResult<(u64, u64)> {
     Ok((room_count, customer_count))
 }
 
+/// A demo engineer: login, name, phone.
+type Colleague = (&'static str, &'static str, &'static str);
+
 /// Engineers of an office for the history: the company's role 维修工程师
 /// (created where the company has none), the demo `engineer` where it works
 /// and a few colleagues, so the measures per engineer compare several people.
@@ -420,16 +418,20 @@ async fn history_engineers(
     caller: &Caller,
     (company, office): (i32, i32),
     projects: Vec<i32>,
-    colleagues: &[(&str, &str, &str)],
+    colleagues: &[Colleague],
 ) -> AppResult<Vec<(i32, String)>> {
     use crate::entity::role as roles;
-    let existing =
-        roles::Entity::find().filter(roles::Column::OrgUnitId.eq(company)).filter(roles::Column::Name.eq("维修工程师")).one(&db.conn).await?;
+    let existing = roles::Entity::find()
+        .filter(roles::Column::OrgUnitId.eq(company))
+        .filter(roles::Column::Name.eq("维修工程师"))
+        .one(&db.conn)
+        .await?;
     let role_id = match existing {
         Some(r) => r.id,
         None => {
             let permissions = perms(&[], &["property.view", "customer.view", "workorder.handle", "report.view"]);
-            let input = RoleInput { org_unit_id: Some(company), name: "维修工程师".into(), description: "接单维修".into(), permissions };
+            let input =
+                RoleInput { org_unit_id: Some(company), name: "维修工程师".into(), description: "接单维修".into(), permissions };
             role::create(db, caller, &input).await?.id
         }
     };
@@ -521,7 +523,7 @@ async fn populate_history(db: &Db, caller: &Caller) -> AppResult<usize> {
     let tz = chrono_tz::Asia::Shanghai;
     let today = Utc::now().with_timezone(&tz).date_naive();
     let projects = project::in_scope(db, caller).await?;
-    let offices: [(&str, usize, &[(&str, &str, &str)]); 2] = [
+    let offices: [(&str, usize, &[Colleague]); 2] = [
         ("agent", 3600, &[("engineer2", "刘洋", "13800138012"), ("engineer3", "孙建军", "13800138013")]),
         ("gz_agent", 1400, &[("gz_engineer", "黄海涛", "13900139011"), ("gz_engineer2", "罗志刚", "13900139012")]),
     ];

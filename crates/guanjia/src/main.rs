@@ -86,7 +86,9 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         start_metrics(metrics_addr).await?;
     }
     println!("管家已启动: http://{addr}/");
-    let state = web::AppState { db, tz: config.timezone, secure_cookies: config.secure_cookies };
+    // The demo keeps its photos apart, as it keeps its own database file.
+    let blobs = app::storage::FsBlobStore::new(config.data_dir.join(if demo { "blobs-demo" } else { "blobs" }));
+    let state = web::AppState { db, tz: config.timezone, secure_cookies: config.secure_cookies, blobs: std::sync::Arc::new(blobs) };
     let app = web::router(state);
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {

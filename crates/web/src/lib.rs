@@ -35,6 +35,8 @@ pub struct AppState {
     pub tz: chrono_tz::Tz,
     /// Whether cookies get the `Secure` flag (behind HTTPS).
     pub secure_cookies: bool,
+    /// Where uploaded files (work-order photos) are kept.
+    pub blobs: Arc<dyn app::storage::BlobStore>,
 }
 
 pub type SharedState = Arc<AppState>;

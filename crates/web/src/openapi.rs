@@ -52,6 +52,7 @@ impl Modify for BearerAuth {
         occupancy::api::room_customers, occupancy::api::leases,
         import::api_upload, import::api_job, import::api_report, import::api_template,
         workorder::api::list, workorder::api::create, workorder::api::get_one, workorder::api::act, workorder::api::lookup, workorder::service_settings::api_targets, workorder::service_settings::api_save_target, workorder::service_settings::api_warranties, workorder::service_settings::api_save_warranty,
+        workorder::api::add_photos, workorder::api::list_photos, workorder::api::photo_bytes,
         report::workbench_api,
     )
 )]

@@ -301,7 +301,7 @@ pub struct Field {
     pub name: String,
     pub label: String,
     /// `text`, `password`, `number`, `date`, `datetime-local`, `textarea`,
-    /// `select`, `checks`, `bool` or `hidden`.
+    /// `select`, `checks`, `bool`, `file` or `hidden`.
     pub kind: &'static str,
     pub value: String,
     pub required: bool,
@@ -315,6 +315,10 @@ pub struct Field {
     pub suggest: String,
     /// Picked item keys copied into other fields, `key:field,…` (see app.js).
     pub fill: String,
+    /// A file input's `accept`, e.g. `image/*`.
+    pub accept: String,
+    /// A file input that takes several files.
+    pub multiple: bool,
 }
 
 impl Field {
@@ -360,6 +364,14 @@ impl Field {
     pub fn fill(mut self, spec: &str) -> Self {
         self.fill = spec.into();
         self
+    }
+
+    /// A file input taking `accept` (e.g. `image/*`, which phones answer
+    /// with the camera or the photo library), several files at once.
+    /// Browsers never refill a file input, so a refused form asks for the
+    /// files again in the hint, which stays beside the error.
+    pub fn files(name: &str, label: &str, accept: &str) -> Self {
+        Self { accept: accept.into(), multiple: true, ..Self::new("file", name, label, "") }
     }
 }
 
@@ -418,6 +430,18 @@ impl FormView {
         self.error = Some(message);
         self
     }
+
+    /// Whether the form has a file input, and so posts `multipart/form-data`.
+    pub fn multipart(&self) -> bool {
+        self.sections.iter().any(|s| s.fields.iter().any(|f| f.kind == "file"))
+    }
+
+    /// The address a multipart form posts to: its action with the CSRF token
+    /// in the query, where the server checks it without reading the upload.
+    pub fn multipart_action(&self, csrf: &str) -> String {
+        let sep = if self.action.contains('?') { '&' } else { '?' };
+        format!("{}{sep}_csrf={}", self.action, urlencode(csrf))
+    }
 }
 
 /// A UTC instant shown in the company's zone as `2026-11-22 14:30`.
@@ -449,6 +473,17 @@ mod tests {
         assert_eq!(l.columns[0].sort_state, "asc");
         assert_eq!(l.columns[0].sort_href.as_deref(), Some("/system/users?enabled=1&q=%E5%BC%A0&sort=-name"));
         assert_eq!(l.columns[1].sort_state, "");
+    }
+
+    #[test]
+    fn a_form_with_a_file_input_posts_multipart_with_the_token_in_its_address() {
+        let plain = FormView::new("新建", "/x/new".into(), "/x", vec![Section::new("", vec![Field::new("text", "a", "A", "")])]);
+        assert!(!plain.multipart());
+        let with_file =
+            FormView::new("新建", "/x/new?room_id=3".into(), "/x", vec![Section::new("", vec![Field::files("photos", "照片", "image/*")])]);
+        assert!(with_file.multipart());
+        assert_eq!(with_file.multipart_action("t0k"), "/x/new?room_id=3&_csrf=t0k");
+        assert_eq!(plain.multipart_action("t0k"), "/x/new?_csrf=t0k");
     }
 
     #[test]

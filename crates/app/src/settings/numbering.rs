@@ -92,7 +92,13 @@ pub async fn next_number(txn: &impl ConnectionTrait, company_id: i32, doc_type: 
 /// Takes `count` consecutive numbers of the counter of `day` at once, for
 /// records written in bulk (history, imports); the same counter as
 /// `next_number`, so live and bulk numbers never collide.
-pub async fn reserve_numbers(txn: &impl ConnectionTrait, company_id: i32, doc_type: &str, day: NaiveDate, count: i64) -> AppResult<Vec<String>> {
+pub async fn reserve_numbers(
+    txn: &impl ConnectionTrait,
+    company_id: i32,
+    doc_type: &str,
+    day: NaiveDate,
+    count: i64,
+) -> AppResult<Vec<String>> {
     let today = day;
     let rule = numbering_rule::Entity::find()
         .filter(numbering_rule::Column::CompanyId.eq(company_id))

@@ -89,11 +89,13 @@ const SATISFACTION: &[(&str, u64)] =
 /// The code whose cumulative weight first exceeds `roll` (weights sum to 100).
 fn weighted(table: &[(&'static str, u64)], roll: u64) -> &'static str {
     let mut sum = 0;
-    table.iter().find(|(_, w)| {
-        sum += w;
-        roll < sum
-    })
-    .map_or(table[0].0, |(code, _)| *code)
+    table
+        .iter()
+        .find(|(_, w)| {
+            sum += w;
+            roll < sum
+        })
+        .map_or(table[0].0, |(code, _)| *code)
 }
 
 /// The steps an order went through, each with its time and who did it.
@@ -188,13 +190,12 @@ pub async fn generate(db: &Db, caller: &Caller, tz: Tz, plan: &Plan) -> AppResul
         }
     }
     let days = (plan.to - plan.from).num_days();
-    let mut created: Vec<DateTime<Utc>> =
-        (0..plan.count)
-            .filter_map(|_| {
-                let day = plan.from + Duration::days(rng.below(days as u64) as i64);
-                created_on(&mut rng, tz, day)
-            })
-            .collect();
+    let mut created: Vec<DateTime<Utc>> = (0..plan.count)
+        .filter_map(|_| {
+            let day = plan.from + Duration::days(rng.below(days as u64) as i64);
+            created_on(&mut rng, tz, day)
+        })
+        .collect();
     created.sort();
     let mut written = 0;
     for chunk in created.chunks(CHUNK) {
@@ -319,13 +320,7 @@ fn draft(
         updated_at: Set(updated),
         ..Default::default()
     };
-    Draft {
-        order,
-        number: String::new(),
-        events,
-        materials,
-        visit: visited.zip(satisfaction).map(|(at, s)| (at, s, place)),
-    }
+    Draft { order, number: String::new(), events, materials, visit: visited.zip(satisfaction).map(|(at, s)| (at, s, place)) }
 }
 
 async fn write_chunk(db: &Db, tz: Tz, plan: &Plan, mut drafts: Vec<Draft>) -> AppResult<usize> {
@@ -394,7 +389,12 @@ async fn write_chunk(db: &Db, tz: Tz, plan: &Plan, mut drafts: Vec<Draft>) -> Ap
                 method: Set("phone".into()),
                 satisfaction: Set((*satisfaction).into()),
                 attitude: Set(if satisfaction.contains("dissatisfied") { "fair" } else { "good" }.into()),
-                content: Set(if satisfaction.contains("dissatisfied") { "维修后仍有问题，希望尽快解决" } else { "维修及时，师傅态度好" }.into()),
+                content: Set(if satisfaction.contains("dissatisfied") {
+                    "维修后仍有问题，希望尽快解决"
+                } else {
+                    "维修及时，师傅态度好"
+                }
+                .into()),
                 follow_up: Set("none".into()),
                 complaint_id: Set(None),
                 visited_by: Set(plan.agent.0),
@@ -421,7 +421,16 @@ async fn write_chunk(db: &Db, tz: Tz, plan: &Plan, mut drafts: Vec<Draft>) -> Ap
 }
 
 #[allow(clippy::too_many_arguments)]
-fn event(id: i32, at: DateTime<Utc>, who: i32, name: &str, action: &str, from: &str, to: &str, note: &str) -> work_order_event::ActiveModel {
+fn event(
+    id: i32,
+    at: DateTime<Utc>,
+    who: i32,
+    name: &str,
+    action: &str,
+    from: &str,
+    to: &str,
+    note: &str,
+) -> work_order_event::ActiveModel {
     work_order_event::ActiveModel {
         work_order_id: Set(id),
         at: Set(at),

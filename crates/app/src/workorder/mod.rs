@@ -29,6 +29,7 @@ use crate::{
 
 pub mod history;
 pub mod lookup;
+pub mod photo;
 pub mod targets;
 
 pub type WorkOrder = work_order::Model;
@@ -71,6 +72,10 @@ pub struct WorkOrderInput {
     /// the order it created instead of a second one.
     #[serde(default)]
     pub request_token: Option<String>,
+    /// Photos already checked and stored (`photo::store_uploads`), attached
+    /// as 报修照片 with the new order.
+    #[serde(skip)]
+    pub photos: Vec<photo::StoredPhoto>,
 }
 
 /// Parses a local `YYYY-MM-DD HH:MM` (or the `T` of a datetime-local input).
@@ -159,7 +164,8 @@ async fn views(db: &impl ConnectionTrait, rows: Vec<WorkOrder>, with_events: boo
                 .map(|e| EventView {
                     at: e.at,
                     user_name: e.user_name,
-                    action_label: Action::from_code(&e.action).map_or("新建", Action::label),
+                    action_label: Action::from_code(&e.action)
+                        .map_or(if e.action == photo::EVENT { photo::EVENT_LABEL } else { "新建" }, Action::label),
                     to_state_label: WorkOrderState::from_code(&e.to_state).map_or("", WorkOrderState::label),
                     action: e.action,
                     note: e.note,
@@ -299,11 +305,7 @@ pub async fn at_risk(db: &Db, caller: &Caller, within: chrono::Duration, limit: 
 }
 
 async fn get_model(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> AppResult<WorkOrder> {
-    work_order::Entity::find_by_id(id)
-        .filter(visible(caller)?)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)
+    work_order::Entity::find_by_id(id).filter(visible(caller)?).one(db).await?.ok_or(AppError::NotFound)
 }
 
 pub async fn get(db: &Db, caller: &Caller, id: i32) -> AppResult<WorkOrderView> {
@@ -516,6 +518,7 @@ pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) ->
         }
         (o, _) => o?,
     };
+    photo::attach(&txn, caller, o.id, domain::workorder::photo::PhotoStage::Report, &input.photos).await?;
     event(&*txn, caller, o.id, "create", "", &o.state, if o.warranty { "保修期内" } else { "" }).await?;
     audit::record(
         &*txn,
@@ -617,7 +620,6 @@ pub async fn act(db: &Db, caller: &Caller, tz: Tz, id: i32, version: i32, input:
 pub async fn act_in(txn: &DatabaseTransaction, caller: &Caller, tz: Tz, id: i32, version: i32, input: &ActInput) -> AppResult<WorkOrder> {
     let action = Action::from_code(&input.action).ok_or_else(|| AppError::field("action", "未知的操作"))?;
     caller.require(action.permission())?;
-    let txn = txn;
     let o = get_model(txn, caller, id).await?;
     let from = WorkOrderState::from_code(&o.state).unwrap_or(WorkOrderState::PendingDispatch);
     let to = from.transition(action).map_err(|m| AppError::Conflict(m.into()))?;
@@ -659,7 +661,7 @@ pub async fn act_in(txn: &DatabaseTransaction, caller: &Caller, tz: Tz, id: i32,
         // The completion clock stands still until the customer is back (resume recomputes it).
         am.complete_due = Set(None);
     }
-        if matches!(action, Action::CustomerReject | Action::Reopen) {
+    if matches!(action, Action::CustomerReject | Action::Reopen) {
         am.reopen_count = Set(o.reopen_count + 1);
     }
     if let Some(c) = &completion {

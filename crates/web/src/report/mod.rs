@@ -168,8 +168,15 @@ struct WorkbenchPage {
     todos: Vec<Todo>,
     stats: Vec<(String, String, &'static str)>,
     leases: Vec<LeaseDue>,
-    /// (order id, number, where, what, who, state, due, status text, colour)
-    risks: Vec<(i32, String, String, String, String, &'static str, String, String, &'static str)>,
+    risks: Vec<RiskRow>,
+}
+
+/// An at-risk order as the workbench table shows it.
+struct RiskRow {
+    risk: AtRisk,
+    due: String,
+    status: String,
+    colour: &'static str,
 }
 
 fn risk_status(minutes_left: i64) -> (String, &'static str) {
@@ -197,9 +204,9 @@ pub async fn workbench(State(st): State<SharedState>, auth: PageAuth) -> Result<
         risks: body
             .at_risk
             .into_iter()
-            .map(|r| {
-                let (status, colour) = risk_status(r.minutes_left);
-                (r.id, r.number, r.room_or_area, r.description, r.assignee_name, r.state_label, crate::view::local_time_opt(st.tz, r.due), status, colour)
+            .map(|risk| {
+                let (status, colour) = risk_status(risk.minutes_left);
+                RiskRow { due: crate::view::local_time_opt(st.tz, risk.due), status, colour, risk }
             })
             .collect(),
     };

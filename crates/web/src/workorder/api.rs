@@ -1,19 +1,23 @@
 //! JSON API of work orders.
 
 use app::{
-    workorder::{self, lookup::Candidate, ActInput, WorkOrderFilter, WorkOrderInput, WorkOrderView},
-    PageRequest,
+    workorder::{self, lookup::Candidate, photo::PhotoView, ActInput, WorkOrderFilter, WorkOrderInput, WorkOrderView},
+    AppError, PageRequest,
 };
 use axum::{
-    extract::{Path, Query, State},
+    extract::{DefaultBodyLimit, Path, Query, State},
+    response::Response,
     routing::{get, post},
     Json, Router,
 };
 use serde::Deserialize;
 
+use super::photo::{image_response, uploads_of};
 use crate::{
     api::{ApiResult, ListBody},
     auth::ApiAuth,
+    error::ApiError,
+    form::{FormData, MAX_UPLOAD_BODY},
     SharedState,
 };
 
@@ -23,6 +27,8 @@ pub fn routes() -> Router<SharedState> {
         .route("/api/v1/work-orders/lookup", get(lookup))
         .route("/api/v1/work-orders/{id}", get(get_one))
         .route("/api/v1/work-orders/{id}/actions", post(act))
+        .route("/api/v1/work-orders/{id}/photos", get(list_photos).post(add_photos).layer(DefaultBodyLimit::max(MAX_UPLOAD_BODY)))
+        .route("/api/v1/work-order-photos/{id}", get(photo_bytes))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -91,4 +97,51 @@ pub struct LookupParams {
 pub async fn lookup(State(st): State<SharedState>, ApiAuth(c): ApiAuth, Query(p): Query<LookupParams>) -> ApiResult<ListBody<Candidate>> {
     let items = workorder::lookup::lookup(&st.db, &c, &p.q, 10).await?;
     Ok(Json(ListBody { total: items.len() as u64, items }))
+}
+
+fn photo_list(items: Vec<PhotoView>) -> ListBody<PhotoView> {
+    ListBody { total: items.len() as u64, items }
+}
+
+/// The multipart body of a photo upload.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // describes the body in the OpenAPI document; the handler reads the parts
+pub struct PhotoUpload {
+    /// One or more image files (JPEG, PNG, WebP, HEIC), at most 10 MB each
+    /// and 9 per order; the type is recognised from the bytes.
+    #[schema(value_type = Vec<String>, format = Binary)]
+    photos: Vec<Vec<u8>>,
+}
+
+/// Adds photos to an order: 报修照片 until the engineer has started, 完工照片
+/// after. A photo already on the order is not added again. Answers the
+/// order's photos.
+#[utoipa::path(post, path = "/api/v1/work-orders/{id}/photos", tag = "工单",
+    request_body(content = inline(PhotoUpload), content_type = "multipart/form-data"),
+    responses((status = 200, body = ListBody<PhotoView>), (status = 404), (status = 409), (status = 422)))]
+pub async fn add_photos(
+    State(st): State<SharedState>,
+    ApiAuth(c): ApiAuth,
+    Path(id): Path<i32>,
+    mut f: FormData,
+) -> ApiResult<ListBody<PhotoView>> {
+    let uploads = uploads_of(&mut f);
+    if let Some(m) = f.upload_error() {
+        return Err(AppError::field(workorder::photo::FIELD, m).into());
+    }
+    Ok(Json(photo_list(workorder::photo::add_photos(&st.db, &*st.blobs, &c, id, &uploads).await?)))
+}
+
+/// The photos of an order, in upload order.
+#[utoipa::path(get, path = "/api/v1/work-orders/{id}/photos", tag = "工单", responses((status = 200, body = ListBody<PhotoView>), (status = 404)))]
+pub async fn list_photos(State(st): State<SharedState>, ApiAuth(c): ApiAuth, Path(id): Path<i32>) -> ApiResult<ListBody<PhotoView>> {
+    Ok(Json(photo_list(workorder::photo::list(&st.db, &c, id).await?)))
+}
+
+/// The bytes of a photo, with the type recognised at upload.
+#[utoipa::path(get, path = "/api/v1/work-order-photos/{id}", tag = "工单",
+    responses((status = 200, description = "图片内容（image/jpeg、image/png、image/webp、image/heic 或 image/heif）"), (status = 404)))]
+pub async fn photo_bytes(State(st): State<SharedState>, ApiAuth(c): ApiAuth, Path(id): Path<i32>) -> Result<Response, ApiError> {
+    let (content_type, bytes) = workorder::photo::open(&st.db, &*st.blobs, &c, id).await?;
+    Ok(image_response(content_type, bytes))
 }

@@ -2,17 +2,20 @@
 //! actions and timeline — pages and API.
 
 pub mod api;
+pub mod photo;
 pub mod service_settings;
 
 use app::{
     property::{project, room},
     settings,
-    workorder::{self, kind_label, priority_label, ActInput, MaterialInput, WorkOrderFilter, WorkOrderInput, WorkOrderView},
+    workorder::{
+        self, kind_label, photo::store_uploads, priority_label, ActInput, MaterialInput, WorkOrderFilter, WorkOrderInput, WorkOrderView,
+    },
     AppError, PageRequest,
 };
 use askama::Template;
 use axum::{
-    extract::{Path, Query, State},
+    extract::{DefaultBodyLimit, Path, Query, State},
     http::StatusCode,
     response::Response,
     routing::{get, post},
@@ -28,7 +31,7 @@ use serde::Deserialize;
 use crate::{
     auth::{redirect_with_flash, PageAuth},
     error::PageError,
-    form::FormData,
+    form::{FormData, MAX_UPLOAD_BODY},
     shell::{form_page, list_page, refused, render, shell, ListMode, Shell},
     view::{local_time, local_time_opt, Cell, Field, FilterField, FormView, Link, ListView, Row, RowAction, Section, SelectOption},
     SharedState,
@@ -40,12 +43,13 @@ pub fn routes() -> Router<SharedState> {
     Router::new()
         .route(BASE, get(list))
         .route("/workorders/export", get(list))
-        .route("/workorders/new", get(new_form).post(create))
+        .route("/workorders/new", get(new_form).post(create).layer(DefaultBodyLimit::max(MAX_UPLOAD_BODY)))
         .route("/workorders/{id}", get(show))
         .route("/workorders/{id}/act", post(act))
         .route("/workorders/{id}/print", get(print))
         .merge(api::routes())
         .merge(service_settings::routes())
+        .merge(photo::routes())
 }
 
 /// State colours of UI.md: waiting blue, in hand orange, done green, closed grey.
@@ -174,7 +178,15 @@ async fn picked_text(st: &SharedState, auth: &PageAuth, input: &WorkOrderInput) 
     format!("{code} {name}").trim().to_string()
 }
 
-async fn order_form(st: &SharedState, auth: &PageAuth, input: &WorkOrderInput, picked: &str) -> Result<FormView, AppError> {
+/// The create form; `picked` is what the caller picker showed, and
+/// `chosen_photos` photos were sent with a refused save and must be chosen again.
+async fn order_form(
+    st: &SharedState,
+    auth: &PageAuth,
+    input: &WorkOrderInput,
+    picked: &str,
+    chosen_photos: usize,
+) -> Result<FormView, AppError> {
     let options = |dict: &'static str| async move {
         match auth.caller.default_company() {
             Some(c) => settings::options(&st.db, c, dict).await,
@@ -231,6 +243,14 @@ async fn order_form(st: &SharedState, auth: &PageAuth, input: &WorkOrderInput, p
                         .hint("客户方便的时间，可不填"),
                 ],
             ),
+            Section::new(
+                "现场照片",
+                vec![Field::files(app::workorder::photo::FIELD, "照片", "image/*").hint(&if chosen_photos > 0 {
+                    format!("已选的 {chosen_photos} 张照片未保存，请重新选择；{}", photo::hint())
+                } else {
+                    photo::hint()
+                })],
+            ),
         ],
     ))
 }
@@ -251,6 +271,7 @@ fn input_of(f: &FormData) -> WorkOrderInput {
         requested_items: f.all("requested_items"),
         appointment_at: f.get("appointment_at"),
         request_token: Some(f.get("request_token")).filter(|t| !t.is_empty()),
+        photos: vec![],
     }
 }
 
@@ -265,13 +286,28 @@ pub async fn new_form(State(st): State<SharedState>, auth: PageAuth, Query(q): Q
         request_token: Some(app::org::auth::random_token(16)),
         ..Default::default()
     };
-    let form = order_form(&st, &auth, &input, "").await?;
+    let form = order_form(&st, &auth, &input, "", 0).await?;
     Ok(form_page(&st, &auth, "workorder", form, StatusCode::OK).await)
 }
 
-pub async fn create(State(st): State<SharedState>, auth: PageAuth, f: FormData) -> Result<Response, PageError> {
-    let input = input_of(&f);
-    match workorder::create(&st.db, &auth.caller, st.tz, &input).await {
+/// Saves the create form with its photos: the photos are checked and
+/// stored first, then attached inside the order's transaction.
+pub async fn create(State(st): State<SharedState>, auth: PageAuth, mut f: FormData) -> Result<Response, PageError> {
+    // Nothing is stored for someone who may not create orders.
+    auth.caller.require("workorder.create")?;
+    let mut input = input_of(&f);
+    let uploads = photo::uploads_of(&mut f);
+    let result = match f.upload_error() {
+        Some(m) => Err(AppError::field(app::workorder::photo::FIELD, m)),
+        None => match store_uploads(&*st.blobs, &uploads).await {
+            Ok(photos) => {
+                input.photos = photos;
+                workorder::create(&st.db, &auth.caller, st.tz, &input).await
+            }
+            Err(e) => Err(e),
+        },
+    };
+    match result {
         Ok(o) => Ok(redirect_with_flash(&format!("{BASE}/{}", o.order.id), &format!("已新建工单 {}", o.order.number))),
         Err(e) => {
             // The page shows one picker for the room and the customer.
@@ -279,7 +315,7 @@ pub async fn create(State(st): State<SharedState>, auth: PageAuth, f: FormData) 
                 AppError::Validation(errors) => AppError::Validation(errors.moved("room_id", "picked").moved("customer_id", "picked")),
                 e => e,
             };
-            let (form, status) = refused(e, order_form(&st, &auth, &input, &f.get("picked")).await?)?;
+            let (form, status) = refused(e, order_form(&st, &auth, &input, &f.get("picked"), uploads.len()).await?)?;
             Ok(form_page(&st, &auth, "workorder", form, status).await)
         }
     }
@@ -300,12 +336,20 @@ struct ShowPage {
     events: Vec<(String, String, String)>,
     note: String,
     error: Option<String>,
+    photos: photo::Section,
+    photo_error: Option<String>,
     can_complete: bool,
     result: String,
     material_rows: Vec<(String, String, String)>,
     labour: String,
     materials: Vec<(String, String, String, String)>,
     labour_total: String,
+}
+
+/// A refusal shown on the order page beside the form that was sent.
+enum Refusal {
+    Action(String),
+    Photos(String),
 }
 
 /// What the user typed in the completion form, kept on a refused save.
@@ -351,7 +395,11 @@ fn clock(
         None if !state.is_open() => (String::new(), "grey"),
         None => {
             let now = Utc::now().with_timezone(&tz).naive_local();
-            let (left, warn) = domain::workorder::standing(o.order.created_at.with_timezone(&tz).naive_local(), due_at.with_timezone(&tz).naive_local(), now);
+            let (left, warn) = domain::workorder::standing(
+                o.order.created_at.with_timezone(&tz).naive_local(),
+                due_at.with_timezone(&tz).naive_local(),
+                now,
+            );
             if left < chrono::Duration::zero() {
                 (format!("已超时 {}", span_text(left)), "red")
             } else {
@@ -376,9 +424,15 @@ async fn show_page(
     o: WorkOrderView,
     note: String,
     draft: CompletionDraft,
-    error: Option<String>,
+    refusal: Option<Refusal>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
+    let photos = photo::section(st, &auth.caller, &o).await?;
+    let (error, photo_error) = match refusal {
+        Some(Refusal::Action(m)) => (Some(m), None),
+        Some(Refusal::Photos(m)) => (None, Some(m)),
+        None => (None, None),
+    };
     let engineers = if auth.caller.can("workorder.dispatch") { workorder::engineers(&st.db, &auth.caller).await? } else { vec![] };
     let buttons = o
         .actions
@@ -421,6 +475,8 @@ async fn show_page(
         events,
         note,
         error,
+        photos,
+        photo_error,
         o,
     };
     let mut r = render(&page, auth.flash.is_some());
@@ -461,11 +517,11 @@ pub async fn act(State(st): State<SharedState>, auth: PageAuth, Path(id): Path<i
         Err(AppError::Validation(e)) => {
             let o = workorder::get(&st.db, &auth.caller, id).await?;
             let message = e.iter().map(|(_, m)| m.clone()).collect::<Vec<_>>().join("；");
-            show_page(&st, &auth, o, input.note.clone(), draft(), Some(message), StatusCode::UNPROCESSABLE_ENTITY).await
+            show_page(&st, &auth, o, input.note.clone(), draft(), Some(Refusal::Action(message)), StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(AppError::Conflict(m)) => {
             let o = workorder::get(&st.db, &auth.caller, id).await?;
-            show_page(&st, &auth, o, input.note.clone(), draft(), Some(m), StatusCode::CONFLICT).await
+            show_page(&st, &auth, o, input.note.clone(), draft(), Some(Refusal::Action(m)), StatusCode::CONFLICT).await
         }
         Err(e) => Err(e.into()),
     }
@@ -480,12 +536,21 @@ struct PrintPage {
     kind: &'static str,
     priority: &'static str,
     complete_due: String,
+    /// Photos a browser can print, as thumbnails.
+    photos: Vec<String>,
 }
 
 /// The printable 报修受理单 (SVC-6): A4, no navigation, signature lines.
 pub async fn print(State(st): State<SharedState>, auth: PageAuth, Path(id): Path<i32>) -> Result<Response, PageError> {
     let o = workorder::get(&st.db, &auth.caller, id).await?;
+    let photos = app::workorder::photo::list(&st.db, &auth.caller, id)
+        .await?
+        .into_iter()
+        .filter(|p| domain::workorder::photo::ImageType::browsers_show(&p.content_type))
+        .map(|p| format!("/workorders/photos/{}", p.id))
+        .collect();
     let page = PrintPage {
+        photos,
         company: app::org::unit::name_of(&st.db, o.order.company_id).await?,
         created: local_time(st.tz, o.order.created_at),
         kind: kind_label(&o.order.kind),

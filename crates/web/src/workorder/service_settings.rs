@@ -162,7 +162,13 @@ pub async fn page(State(st): State<SharedState>, auth: PageAuth, Query(q): Query
 
 /// Success → back to the page with a toast; validation or a stale row → the
 /// page again with the typed row kept and the message beside it.
-async fn saved<T>(st: &SharedState, auth: &PageAuth, company: i32, result: Result<T, AppError>, draft: Draft) -> Result<Response, PageError> {
+async fn saved<T>(
+    st: &SharedState,
+    auth: &PageAuth,
+    company: i32,
+    result: Result<T, AppError>,
+    draft: Draft,
+) -> Result<Response, PageError> {
     match result {
         Ok(_) => Ok(redirect_with_flash(&format!("{PAGE}?company={company}"), "已保存")),
         Err(AppError::Validation(errors)) => {
@@ -177,7 +183,12 @@ async fn saved<T>(st: &SharedState, auth: &PageAuth, company: i32, result: Resul
     }
 }
 
-pub async fn save_target(State(st): State<SharedState>, auth: PageAuth, Query(q): Query<CompanyQuery>, f: FormData) -> Result<Response, PageError> {
+pub async fn save_target(
+    State(st): State<SharedState>,
+    auth: PageAuth,
+    Query(q): Query<CompanyQuery>,
+    f: FormData,
+) -> Result<Response, PageError> {
     let company = q.resolve(&auth.caller)?;
     let input = TargetInput {
         category: f.get("category"),
@@ -202,16 +213,31 @@ pub async fn save_target(State(st): State<SharedState>, auth: PageAuth, Query(q)
     saved(&st, &auth, company, result, draft).await
 }
 
-pub async fn reset_target(State(st): State<SharedState>, auth: PageAuth, Query(q): Query<CompanyQuery>, Path(id): Path<i32>) -> Result<Response, PageError> {
+pub async fn reset_target(
+    State(st): State<SharedState>,
+    auth: PageAuth,
+    Query(q): Query<CompanyQuery>,
+    Path(id): Path<i32>,
+) -> Result<Response, PageError> {
     let company = q.resolve(&auth.caller)?;
     targets::reset_target(&st.db, &auth.caller, id).await?;
     Ok(redirect_with_flash(&format!("{PAGE}?company={company}"), "已恢复默认时限"))
 }
 
-pub async fn save_warranty(State(st): State<SharedState>, auth: PageAuth, Query(q): Query<CompanyQuery>, f: FormData) -> Result<Response, PageError> {
+pub async fn save_warranty(
+    State(st): State<SharedState>,
+    auth: PageAuth,
+    Query(q): Query<CompanyQuery>,
+    f: FormData,
+) -> Result<Response, PageError> {
     let company = q.resolve(&auth.caller)?;
-    let input = WarrantyInput { category: f.get("category"), months: f.get("months"), contractor: f.get("contractor"), version: f.int("version") };
-    let draft = Draft { key: format!("w|{}", input.category), values: vec![input.months.clone(), input.contractor.clone()], errors: FieldErrors::new() };
+    let input =
+        WarrantyInput { category: f.get("category"), months: f.get("months"), contractor: f.get("contractor"), version: f.int("version") };
+    let draft = Draft {
+        key: format!("w|{}", input.category),
+        values: vec![input.months.clone(), input.contractor.clone()],
+        errors: FieldErrors::new(),
+    };
     let result = targets::save_warranty(&st.db, &auth.caller, company, &input).await;
     saved(&st, &auth, company, result, draft).await
 }
@@ -238,7 +264,11 @@ pub async fn api_save_target(
 
 /// Warranty periods in force per service category.
 #[utoipa::path(get, path = "/api/v1/warranty-periods", tag = "工单", params(CompanyQuery), responses((status = 200, body = Vec<WarrantyLine>)))]
-pub async fn api_warranties(State(st): State<SharedState>, ApiAuth(c): ApiAuth, Query(q): Query<CompanyQuery>) -> ApiResult<Vec<WarrantyLine>> {
+pub async fn api_warranties(
+    State(st): State<SharedState>,
+    ApiAuth(c): ApiAuth,
+    Query(q): Query<CompanyQuery>,
+) -> ApiResult<Vec<WarrantyLine>> {
     let company = q.resolve(&c)?;
     Ok(Json(targets::list_warranties(&st.db, &c, company).await?))
 }

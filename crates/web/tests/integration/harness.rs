@@ -11,7 +11,10 @@ use serde_json::{json, Value};
 pub struct TestApp {
     pub base: String,
     pub db: app::Db,
+    /// Where this app keeps its uploaded files.
+    pub blobs: std::path::PathBuf,
     _dir: Option<TempDir>,
+    _blobs: TempDir,
 }
 
 /// A temporary directory removed on drop.
@@ -53,13 +56,15 @@ impl TestApp {
         let (url, dir) = fresh_database().await;
         let db = app::Db::connect(&url).await.expect("connect");
         db.migrate().await.expect("migrate");
-        let state = web::AppState { db: db.clone(), tz: chrono_tz::Asia::Shanghai, secure_cookies: false };
+        let blobs = TempDir(std::env::temp_dir().join(format!("guanjia-test-blobs-{}", unique())));
+        let store = std::sync::Arc::new(app::storage::FsBlobStore::new(blobs.0.clone()));
+        let state = web::AppState { db: db.clone(), tz: chrono_tz::Asia::Shanghai, secure_cookies: false, blobs: store };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move {
             axum::serve(listener, web::router(state).into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
         });
-        Self { base: format!("http://{addr}"), db, _dir: dir }
+        Self { base: format!("http://{addr}"), db, blobs: blobs.0.clone(), _dir: dir, _blobs: blobs }
     }
 
     /// A server over the demo company (two companies, offices, roles, users).

@@ -12,6 +12,7 @@ mod customer;
 mod locking;
 mod ops;
 mod org;
+mod photo;
 mod property;
 mod scope;
 mod settings;

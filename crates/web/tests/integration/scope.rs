@@ -350,3 +350,26 @@ async fn permissions_are_enforced_on_the_server() {
     assert!(!html.contains("href=\"/system/users\""), "menus hide what the role cannot open");
     assert!(!html.contains(">系统<"), "the system module is hidden from engineers");
 }
+
+#[tokio::test]
+async fn another_companys_work_order_photos_are_not_found() {
+    use crate::photo::{part, public_order, upload, PNG};
+    let app = TestApp::demo().await;
+    let agent = app.login("agent").await;
+    let o = public_order(&agent).await;
+    let (_, list) = upload(&agent, &o["id"], vec![part("漏水.png", PNG.to_vec(), "image/png")]).await;
+    let photo = &list["items"][0]["id"];
+    let gz = app.login("gz_agent").await;
+    for path in [format!("/api/v1/work-order-photos/{photo}"), format!("/api/v1/work-orders/{}/photos", o["id"])] {
+        assert_eq!(gz.get(&path).await.0, StatusCode::NOT_FOUND, "GET {path}");
+    }
+    for path in [format!("/workorders/photos/{photo}"), format!("/workorders/{}", o["id"])] {
+        assert_eq!(gz.page(&path).await.0, StatusCode::NOT_FOUND, "page {path}");
+    }
+    let (status, _) = upload(&gz, &o["id"], vec![part("入侵.png", PNG.to_vec(), "image/png")]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "API upload");
+    let form = reqwest::multipart::Form::new().part("photos", part("入侵.png", PNG.to_vec(), "image/png"));
+    let r = gz.client.post(format!("{}/workorders/{}/photos?_csrf={}", gz.base, o["id"], gz.csrf)).multipart(form).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND, "page upload");
+    assert_eq!(agent.get(&format!("/api/v1/work-orders/{}/photos", o["id"])).await.1["total"], 1, "nothing was added");
+}

@@ -121,13 +121,19 @@ async fn targets_per_category_and_priority_set_the_three_clocks() {
     let (room, _) = owned_room(&manager, "P3-0101", "2026-01-01").await;
     let (status, lines) = manager.get("/api/v1/sla-targets").await;
     assert_eq!(status, StatusCode::OK);
-    let line = |lines: &Value, cat: &str, pri: &str| lines.as_array().unwrap().iter().find(|l| l["category"] == cat && l["priority"] == pri).unwrap().clone();
+    let line = |lines: &Value, cat: &str, pri: &str| {
+        lines.as_array().unwrap().iter().find(|l| l["category"] == cat && l["priority"] == pri).unwrap().clone()
+    };
     let e = line(&lines, "水电", "emergency");
-    assert_eq!((e["response_minutes"].as_i64(), e["onsite_minutes"].as_i64(), e["round_the_clock"].as_bool()), (Some(15), Some(30), Some(true)));
+    assert_eq!(
+        (e["response_minutes"].as_i64(), e["onsite_minutes"].as_i64(), e["round_the_clock"].as_bool()),
+        (Some(15), Some(30), Some(true))
+    );
     assert!(e["id"].is_null(), "the default until set");
     assert_eq!(line(&lines, "清洁", "normal")["complete_minutes"], 450, "cleaning is done within one working day by default");
 
-    let bad = json!({"category": "清洁", "priority": "emergency", "response_minutes": "60", "onsite_minutes": "20", "complete_minutes": "120"});
+    let bad =
+        json!({"category": "清洁", "priority": "emergency", "response_minutes": "60", "onsite_minutes": "20", "complete_minutes": "120"});
     let (status, err) = manager.put("/api/v1/sla-targets", bad).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
     assert!(err["error"]["fields"]["onsite_minutes"].as_str().unwrap().contains("响应时限 ≤ 到场时限"));
@@ -140,11 +146,19 @@ async fn targets_per_category_and_priority_set_the_three_clocks() {
     assert_eq!(status, StatusCode::CONFLICT, "changing the company's row needs the version read");
     let agent = app.login("agent").await;
     let (status, _) = agent
-        .put("/api/v1/sla-targets", json!({"category": "清洁", "priority": "normal", "response_minutes": "1", "onsite_minutes": "2", "complete_minutes": "3"}))
+        .put(
+            "/api/v1/sla-targets",
+            json!({"category": "清洁", "priority": "normal", "response_minutes": "1", "onsite_minutes": "2", "complete_minutes": "3"}),
+        )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
-    let (_, o) = agent.post("/api/v1/work-orders", json!({"room_id": room, "category": "清洁", "kind": "internal", "priority": "emergency", "description": "楼道有碎玻璃"})).await;
+    let (_, o) = agent
+        .post(
+            "/api/v1/work-orders",
+            json!({"room_id": room, "category": "清洁", "kind": "internal", "priority": "emergency", "description": "楼道有碎玻璃"}),
+        )
+        .await;
     let created = at(&o["created_at"]);
     assert_eq!(at(&o["response_due"]) - created, Duration::minutes(10));
     assert_eq!(at(&o["onsite_due"]) - created, Duration::minutes(20));
