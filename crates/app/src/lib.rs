@@ -17,6 +17,7 @@ pub mod org;
 pub mod outbox;
 pub mod property;
 pub mod settings;
+pub mod visit;
 pub mod workorder;
 
 pub use caller::Caller;

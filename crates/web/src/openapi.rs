@@ -11,7 +11,7 @@ use utoipa::{
     Modify, OpenApi,
 };
 
-use crate::{audit, customer, import, messaging, occupancy, org, property, report, settings, workorder, SharedState};
+use crate::{audit, customer, import, messaging, occupancy, org, property, report, settings, visit, workorder, SharedState};
 
 struct BearerAuth;
 
@@ -52,6 +52,7 @@ impl Modify for BearerAuth {
         occupancy::api::room_customers, occupancy::api::leases,
         import::api_upload, import::api_job, import::api_report, import::api_template,
         workorder::api::list, workorder::api::create, workorder::api::get_one, workorder::api::act,
+        visit::api::list, visit::api::queue, visit::api::get_one, visit::api::create,
         report::workbench_api,
     )
 )]

@@ -18,7 +18,10 @@ use axum::{
     Router,
 };
 use chrono::Utc;
-use domain::{money::Fen, workorder::WorkOrderState};
+use domain::{
+    money::Fen,
+    workorder::{Action, WorkOrderState},
+};
 use serde::Deserialize;
 
 use crate::{
@@ -261,6 +264,11 @@ struct ShowPage {
     labour: String,
     materials: Vec<(String, String, String, String)>,
     labour_total: String,
+    /// Actions of the generic 处理 form: completion has its own form and the
+    /// return visit goes through the visit form (回访 button).
+    generic_actions: Vec<(String, String)>,
+    can_visit: bool,
+    visits: Vec<crate::visit::VisitRow>,
 }
 
 /// What the user typed in the completion form, kept on a refused save.
@@ -312,7 +320,13 @@ async fn show_page(
     if material_rows.is_empty() {
         material_rows.push(Default::default());
     }
+    let visits = crate::visit::rows_for(st, &auth.caller, app::visit::VisitFilter { work_order_id: Some(o.order.id), ..Default::default() })
+        .await?;
+    let visit_code = Action::ReturnVisit.code();
     let page = ShowPage {
+        generic_actions: o.actions.iter().filter(|(c, _)| c != "complete" && c != visit_code).cloned().collect(),
+        can_visit: o.actions.iter().any(|(c, _)| c == visit_code) && auth.caller.can(Action::ReturnVisit.permission()),
+        visits,
         can_complete: o.actions.iter().any(|(c, _)| c == "complete") && auth.caller.can("workorder.handle"),
         result: draft.result,
         material_rows,
