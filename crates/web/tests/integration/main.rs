@@ -15,5 +15,6 @@ mod org;
 mod property;
 mod scope;
 mod settings;
+mod visit;
 mod workorder;
 mod xss;
