@@ -140,7 +140,8 @@ fn filter_condition(caller: &Caller, tz: Tz, req: &PageRequest, f: &VisitFilter)
             .from(customer::Entity)
             .cond_where(caller.offices_condition(customer::Column::OrgUnitId).add(customer::Column::Name.contains(&k)))
             .to_owned();
-        cond = cond.add(Condition::any().add(return_visit::Column::Content.contains(&k)).add(return_visit::Column::CustomerId.in_subquery(named)));
+        cond = cond
+            .add(Condition::any().add(return_visit::Column::Content.contains(&k)).add(return_visit::Column::CustomerId.in_subquery(named)));
     }
     cond
 }

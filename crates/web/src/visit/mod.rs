@@ -69,11 +69,7 @@ impl VisitRow {
 
 /// The visits of an order or a customer for a record page; none without
 /// `visit.view`.
-pub async fn rows_for(
-    st: &SharedState,
-    caller: &app::Caller,
-    filter: app::visit::VisitFilter,
-) -> Result<Vec<VisitRow>, app::AppError> {
+pub async fn rows_for(st: &SharedState, caller: &app::Caller, filter: app::visit::VisitFilter) -> Result<Vec<VisitRow>, app::AppError> {
     if !caller.can("visit.view") {
         return Ok(vec![]);
     }

@@ -252,7 +252,8 @@ fn answer_section(kind: VisitKind, v: &VisitInput) -> Section {
             Field::new("select", "satisfaction", "满意度", "")
                 .required()
                 .options(select(&options(&Satisfaction::ALL, Satisfaction::code, Satisfaction::label), &v.satisfaction)),
-            Field::new("select", "attitude", "服务态度", "").options(select(&options(&Attitude::ALL, Attitude::code, Attitude::label), &v.attitude)),
+            Field::new("select", "attitude", "服务态度", "")
+                .options(select(&options(&Attitude::ALL, Attitude::code, Attitude::label), &v.attitude)),
             Field::new("select", "method", "回访方式", "")
                 .required()
                 .options(select(&options(&Method::ALL, Method::code, Method::label), &v.method)),
@@ -367,7 +368,11 @@ async fn care_visit_form(st: &SharedState, auth: &PageAuth, q: &CareQuery, input
         Some(id) => {
             let c = record::get(&st.db, &auth.caller, id).await?;
             let shown = format!("{}（{}）", c.customer.name, c.customer.code);
-            (Field::new("text", "customer", "客户", shown).readonly(), format!("{BASE}/care/new?customer_id={id}"), format!("/customers/{id}"))
+            (
+                Field::new("text", "customer", "客户", shown).readonly(),
+                format!("{BASE}/care/new?customer_id={id}"),
+                format!("/customers/{id}"),
+            )
         }
         None => {
             let mut f = Field::new("text", "customer_code", "客户编号", input.customer_code.clone())
@@ -396,7 +401,12 @@ pub async fn care_form(State(st): State<SharedState>, auth: PageAuth, Query(q): 
     Ok(form_page(&st, &auth, "visit", form, StatusCode::OK).await)
 }
 
-pub async fn record_care(State(st): State<SharedState>, auth: PageAuth, Query(q): Query<CareQuery>, f: FormData) -> Result<Response, PageError> {
+pub async fn record_care(
+    State(st): State<SharedState>,
+    auth: PageAuth,
+    Query(q): Query<CareQuery>,
+    f: FormData,
+) -> Result<Response, PageError> {
     let input = CareVisitInput { customer_id: q.customer_id, customer_code: f.get("customer_code"), visit: input_of(&f) };
     match visit::record_care_visit(&st.db, &auth.caller, &input).await {
         Ok(v) => {

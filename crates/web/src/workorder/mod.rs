@@ -320,8 +320,8 @@ async fn show_page(
     if material_rows.is_empty() {
         material_rows.push(Default::default());
     }
-    let visits = crate::visit::rows_for(st, &auth.caller, app::visit::VisitFilter { work_order_id: Some(o.order.id), ..Default::default() })
-        .await?;
+    let visits =
+        crate::visit::rows_for(st, &auth.caller, app::visit::VisitFilter { work_order_id: Some(o.order.id), ..Default::default() }).await?;
     let visit_code = Action::ReturnVisit.code();
     let page = ShowPage {
         generic_actions: o.actions.iter().filter(|(c, _)| c != "complete" && c != visit_code).cloned().collect(),

@@ -102,7 +102,10 @@ async fn a_satisfied_visit_moves_the_order_to_visited_and_leaves_the_queue() {
     let (_, visits) = agent.get(&format!("/api/v1/return-visits?work_order_id={}", o["id"])).await;
     assert_eq!(visits["total"], 1);
     let v = &visits["items"][0];
-    assert_eq!((v["kind"].as_str(), v["satisfaction_label"].as_str(), v["follow_up"].as_str()), (Some("order"), Some("非常满意"), Some("none")));
+    assert_eq!(
+        (v["kind"].as_str(), v["satisfaction_label"].as_str(), v["follow_up"].as_str()),
+        (Some("order"), Some("非常满意"), Some("none"))
+    );
     assert_eq!(v["visited_by_name"], "李静");
     assert_eq!(v["customer_id"], customer);
     let (status, one) = agent.get(&format!("/api/v1/return-visits/{}", v["id"])).await;
@@ -126,7 +129,8 @@ async fn a_dissatisfied_visit_can_reopen_the_order() {
     let manager = app.login("manager").await;
     let (room, customer) = room_with_owner(&manager).await;
     let o = accepted_order(&app, &agent, &manager, room, customer, "阳台地漏反水").await;
-    let answers = json!({"method": "phone", "satisfaction": "dissatisfied", "attitude": "fair", "content": "地漏还是反水", "follow_up": "reopen"});
+    let answers =
+        json!({"method": "phone", "satisfaction": "dissatisfied", "attitude": "fair", "content": "地漏还是反水", "follow_up": "reopen"});
     let (status, err) = agent.post("/api/v1/return-visits", order_visit(&o, answers.clone())).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "reopening takes 服务派工 · 编辑: {err}");
     assert!(err["error"]["fields"]["follow_up"].is_string());
@@ -202,17 +206,23 @@ async fn visits_are_checked_before_anything_changes() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(err["error"]["fields"]["content"].as_str().unwrap().contains("2000"));
 
-    let stale = json!({"work_order_id": o["id"], "version": o["version"].as_i64().unwrap() - 1, "method": "phone", "satisfaction": "satisfied"});
+    let stale =
+        json!({"work_order_id": o["id"], "version": o["version"].as_i64().unwrap() - 1, "method": "phone", "satisfaction": "satisfied"});
     let (status, err) = agent.post("/api/v1/return-visits", stale).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(err["error"]["message"].as_str().unwrap().contains("已被他人修改"), "{err}");
-    let (status, _) = agent.post("/api/v1/return-visits", json!({"work_order_id": o["id"], "method": "phone", "satisfaction": "satisfied"})).await;
+    let (status, _) =
+        agent.post("/api/v1/return-visits", json!({"work_order_id": o["id"], "method": "phone", "satisfaction": "satisfied"})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "an order visit carries the version");
 
     let (_, fresh) = agent
-        .post("/api/v1/work-orders", json!({"room_id": room, "category": "水电", "kind": "internal", "priority": "normal", "description": "新报修"}))
+        .post(
+            "/api/v1/work-orders",
+            json!({"room_id": room, "category": "水电", "kind": "internal", "priority": "normal", "description": "新报修"}),
+        )
         .await;
-    let (status, err) = agent.post("/api/v1/return-visits", order_visit(&fresh, json!({"method": "phone", "satisfaction": "satisfied"}))).await;
+    let (status, err) =
+        agent.post("/api/v1/return-visits", order_visit(&fresh, json!({"method": "phone", "satisfaction": "satisfied"}))).await;
     assert_eq!(status, StatusCode::CONFLICT, "only accepted orders are visited: {err}");
     assert_eq!(err["error"]["message"], "请先派工");
 
@@ -220,7 +230,13 @@ async fn visits_are_checked_before_anything_changes() {
     let (status, html) = agent
         .form(
             &format!("/visits/new?work_order_id={}", o["id"]),
-            &[("version", &o["version"].to_string()), ("satisfaction", "satisfied"), ("method", "sms"), ("follow_up", "complaint"), ("content", "还可以吧")],
+            &[
+                ("version", &o["version"].to_string()),
+                ("satisfaction", "satisfied"),
+                ("method", "sms"),
+                ("follow_up", "complaint"),
+                ("content", "还可以吧"),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -240,8 +256,9 @@ async fn care_visits_and_the_visit_records() {
     let manager = app.login("manager").await;
     let (room, customer) = room_with_owner(&manager).await;
     let o = accepted_order(&app, &agent, &manager, room, customer, "厨房插座跳闸").await;
-    let (status, _) =
-        agent.post("/api/v1/return-visits", order_visit(&o, json!({"method": "phone", "satisfaction": "satisfied", "content": "已解决"}))).await;
+    let (status, _) = agent
+        .post("/api/v1/return-visits", order_visit(&o, json!({"method": "phone", "satisfaction": "satisfied", "content": "已解决"})))
+        .await;
     assert_eq!(status, StatusCode::OK);
 
     let (status, err) = agent
@@ -259,11 +276,15 @@ async fn care_visits_and_the_visit_records() {
     assert_eq!(requests.iter().filter(|e| e.topic == "visit.complaint_requested").count(), 1, "the same complaint hook");
 
     // From the module: the customer picked by code.
-    let (status, html) = agent.form("/visits/care/new", &[("customer_code", "NOPE"), ("method", "phone"), ("satisfaction", "satisfied")]).await;
+    let (status, html) =
+        agent.form("/visits/care/new", &[("customer_code", "NOPE"), ("method", "phone"), ("satisfaction", "satisfied")]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("没有客户编号 NOPE"));
     let (status, _) = agent
-        .form("/visits/care/new", &[("customer_code", "W1-0101"), ("method", "phone"), ("satisfaction", "very_satisfied"), ("content", "节日问候")])
+        .form(
+            "/visits/care/new",
+            &[("customer_code", "W1-0101"), ("method", "phone"), ("satisfaction", "very_satisfied"), ("content", "节日问候")],
+        )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (status, form) = agent.page(&format!("/visits/care/new?customer_id={customer}")).await;
@@ -309,7 +330,10 @@ async fn another_company_cannot_see_or_record_visits() {
     let (room, customer) = room_with_owner(&manager).await;
     let o = accepted_order(&app, &agent, &manager, room, customer, "楼道灯坏").await;
     let (_, care) = agent
-        .post("/api/v1/return-visits", json!({"customer_id": customer, "method": "phone", "satisfaction": "satisfied", "content": "深圳关怀"}))
+        .post(
+            "/api/v1/return-visits",
+            json!({"customer_id": customer, "method": "phone", "satisfaction": "satisfied", "content": "深圳关怀"}),
+        )
         .await;
 
     let answers = json!({"method": "phone", "satisfaction": "satisfied"});
@@ -324,7 +348,8 @@ async fn another_company_cannot_see_or_record_visits() {
     let fields = [("version", "1"), ("method", "phone"), ("satisfaction", "satisfied")];
     assert_eq!(gz.form(&format!("/visits/new?work_order_id={}", o["id"]), &fields).await.0, StatusCode::NOT_FOUND);
     assert_eq!(gz.form(&format!("/visits/care/new?customer_id={customer}"), &fields).await.0, StatusCode::NOT_FOUND);
-    let (status, html) = gz.form("/visits/care/new", &[("customer_code", "W1-0101"), ("method", "phone"), ("satisfaction", "satisfied")]).await;
+    let (status, html) =
+        gz.form("/visits/care/new", &[("customer_code", "W1-0101"), ("method", "phone"), ("satisfaction", "satisfied")]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "another company's customer code is unknown");
     assert!(html.contains("没有客户编号 W1-0101"));
     assert_eq!(gz.get("/api/v1/return-visits").await.1["total"], 0);
