@@ -246,12 +246,13 @@ fn answer_section(kind: VisitKind, v: &VisitInput) -> Section {
         VisitKind::Order => "客户不满意时必须选择：重新处理工单或转投诉",
         VisitKind::Care => "客户不满意时必须选择：转投诉或无需跟进",
     };
+    // The customer's answer is never preselected: an empty first choice.
+    let mut satisfaction = vec![SelectOption::new("", "请选择满意度", v.satisfaction.is_empty())];
+    satisfaction.extend(select(&options(&Satisfaction::ALL, Satisfaction::code, Satisfaction::label), &v.satisfaction));
     Section::new(
         "回访结果",
         vec![
-            Field::new("select", "satisfaction", "满意度", "")
-                .required()
-                .options(select(&options(&Satisfaction::ALL, Satisfaction::code, Satisfaction::label), &v.satisfaction)),
+            Field::new("select", "satisfaction", "满意度", "").required().options(satisfaction),
             Field::new("select", "attitude", "服务态度", "")
                 .options(select(&options(&Attitude::ALL, Attitude::code, Attitude::label), &v.attitude)),
             Field::new("select", "method", "回访方式", "")
