@@ -569,14 +569,23 @@ async fn populate_orders(db: &Db, caller: &Caller, rng: &mut Lcg) -> AppResult<(
         ("有偿家政", "空调清洗"),
         ("安防", "单元门禁刷卡无反应"),
     ];
-    let paths: [&[domain::workorder::Action]; 6] = [
+    let paths: [&[domain::workorder::Action]; 7] = [
         &[],
         &[Dispatch],
         &[Dispatch, Start],
         &[Dispatch, Start, WaitCustomer],
         &[Dispatch, Start, Complete],
+        &[Dispatch, Start, Complete, CustomerAccept],
         &[Dispatch, Start, Complete, CustomerAccept, ReturnVisit, Close],
     ];
+    // Return visits go through the visit records, as the pages do.
+    let satisfied = crate::visit::VisitInput {
+        method: "phone".into(),
+        satisfaction: "very_satisfied".into(),
+        attitude: "good".into(),
+        content: "师傅上门及时，问题已解决".into(),
+        follow_up: String::new(),
+    };
     for p in project::in_scope(db, caller).await? {
         let page = rooms::list(
             db,
@@ -598,6 +607,11 @@ async fn populate_orders(db: &Db, caller: &Caller, rng: &mut Lcg) -> AppResult<(
             };
             let mut o = workorder::create(db, caller, tz, &input).await?;
             for action in paths[i % paths.len()] {
+                if *action == ReturnVisit {
+                    crate::visit::record_order_visit(db, caller, tz, o.order.id, o.order.version, &satisfied).await?;
+                    o = workorder::get(db, caller, o.order.id).await?;
+                    continue;
+                }
                 let act = ActInput {
                     action: action.code().into(),
                     assignee_id: engineer,

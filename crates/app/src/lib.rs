@@ -18,6 +18,7 @@ pub mod outbox;
 pub mod property;
 pub mod settings;
 pub mod storage;
+pub mod visit;
 pub mod workorder;
 
 pub use caller::Caller;

@@ -107,6 +107,7 @@ pub const AUDITED_ENTITIES: &[(&str, &str)] = &[
     ("occupancy", "入住关系"),
     ("handover", "入伙登记"),
     ("work_order", "工单"),
+    ("return_visit", "回访记录"),
     ("user", "用户"),
     ("role", "角色"),
     ("dict_item", "辅助资料"),

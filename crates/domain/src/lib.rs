@@ -11,6 +11,7 @@ pub mod org;
 pub mod property;
 pub mod settings;
 pub mod validation;
+pub mod visit;
 pub mod workorder;
 
 pub use validation::FieldErrors;

@@ -19,6 +19,7 @@ mod org;
 mod property;
 mod report;
 mod settings;
+mod visit;
 mod workorder;
 
 use std::sync::Arc;
@@ -54,6 +55,7 @@ pub fn router(state: AppState) -> Router {
         .merge(occupancy::routes())
         .merge(import::routes())
         .merge(workorder::routes())
+        .merge(visit::routes())
         .merge(report::routes())
         .merge(openapi::routes())
         .layer(middleware::from_fn_with_state(state.clone(), auth::authenticate))

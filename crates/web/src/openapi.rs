@@ -11,7 +11,7 @@ use utoipa::{
     Modify, OpenApi,
 };
 
-use crate::{audit, customer, import, messaging, occupancy, org, property, report, settings, workorder, SharedState};
+use crate::{audit, customer, import, messaging, occupancy, org, property, report, settings, visit, workorder, SharedState};
 
 struct BearerAuth;
 
@@ -53,6 +53,7 @@ impl Modify for BearerAuth {
         import::api_upload, import::api_job, import::api_report, import::api_template,
         workorder::api::list, workorder::api::create, workorder::api::get_one, workorder::api::act, workorder::api::lookup, workorder::service_settings::api_targets, workorder::service_settings::api_save_target, workorder::service_settings::api_warranties, workorder::service_settings::api_save_warranty,
         workorder::api::add_photos, workorder::api::list_photos, workorder::api::photo_bytes,
+        visit::api::list, visit::api::queue, visit::api::get_one, visit::api::create,
         report::workbench_api,
     )
 )]

@@ -62,6 +62,15 @@ const MODULES: &[Module] = &[
         ],
     },
     Module {
+        code: "visit",
+        label: "回访",
+        side: &[
+            ("待回访工单", "/visits/queue", "visit.view"),
+            ("回访记录", "/visits", "visit.view"),
+            ("关怀回访", "/visits/care/new", "visit.create"),
+        ],
+    },
+    Module {
         code: "property",
         label: "房产",
         side: &[("项目", "/property/projects", "property.view"), ("房间", "/property/rooms", "property.view")],

@@ -97,7 +97,9 @@ impl Action {
         match self {
             Self::Dispatch | Self::Reassign => "workorder.dispatch",
             Self::Take | Self::Start | Self::WaitCustomer | Self::Resume | Self::Complete => "workorder.handle",
-            Self::CustomerAccept | Self::CustomerReject | Self::ReturnVisit | Self::Reopen | Self::Close => "workorder.edit",
+            Self::CustomerAccept | Self::CustomerReject | Self::Reopen | Self::Close => "workorder.edit",
+            // Recorded by whoever makes return visits, through the visit form.
+            Self::ReturnVisit => "visit.create",
             Self::Void => "workorder.void",
         }
     }

@@ -459,6 +459,9 @@ struct ShowPage {
     can_edit: bool,
     can_rename: bool,
     can_disable: bool,
+    /// The customer's order and care visits.
+    visits: Vec<crate::visit::VisitRow>,
+    can_visit: bool,
 }
 
 pub async fn show(State(st): State<SharedState>, auth: PageAuth, Path(id): Path<i32>) -> Result<Response, PageError> {
@@ -490,8 +493,11 @@ pub async fn show(State(st): State<SharedState>, auth: PageAuth, Path(id): Path<
     } else {
         vec![]
     };
+    let visits = crate::visit::rows_for(&st, &auth.caller, app::visit::VisitFilter { customer_id: Some(id), ..Default::default() }).await?;
     let page = ShowPage {
         orders,
+        visits,
+        can_visit: auth.caller.can("visit.create"),
         shell: shell(&st, &auth, "customer", &c.customer.name).await,
         gender: match c.customer.gender.as_str() {
             "male" => "男",

@@ -344,6 +344,8 @@ struct ShowPage {
     labour: String,
     materials: Vec<(String, String, String, String)>,
     labour_total: String,
+    can_visit: bool,
+    visits: Vec<crate::visit::VisitRow>,
 }
 
 /// A refusal shown on the order page beside the form that was sent.
@@ -458,7 +460,12 @@ async fn show_page(
     if material_rows.is_empty() {
         material_rows.push(Default::default());
     }
+    let visits =
+        crate::visit::rows_for(st, &auth.caller, app::visit::VisitFilter { work_order_id: Some(o.order.id), ..Default::default() }).await?;
+    let visit_code = Action::ReturnVisit.code();
     let page = ShowPage {
+        can_visit: o.actions.iter().any(|(c, _)| c == visit_code) && auth.caller.can(Action::ReturnVisit.permission()),
+        visits,
         can_complete: o.actions.iter().any(|(c, _)| c == "complete") && auth.caller.can("workorder.handle"),
         result: draft.result,
         material_rows,

@@ -16,6 +16,7 @@ mod photo;
 mod property;
 mod scope;
 mod settings;
+mod visit;
 mod workorder;
 mod workorder_service;
 mod xss;

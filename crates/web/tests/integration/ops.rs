@@ -72,8 +72,12 @@ async fn the_demo_is_populated_with_rooms_owners_and_tenants() {
     assert!(tenants["total"].as_u64().unwrap() > 0);
     let (_, leases) = s.get("/api/v1/leases/expiring?days=366").await;
     assert!(!leases["items"].as_array().unwrap().is_empty());
-    for state in ["pending_dispatch", "dispatched", "in_progress", "waiting_customer", "completed", "closed"] {
+    for state in ["pending_dispatch", "dispatched", "in_progress", "waiting_customer", "completed", "accepted", "closed"] {
         let (_, orders) = s.get(&format!("/api/v1/work-orders?state={state}&per_page=1")).await;
         assert!(orders["total"].as_u64().unwrap() > 0, "demo orders in state {state}");
     }
+    let (_, queue) = s.get("/api/v1/return-visits/queue?per_page=1").await;
+    assert!(queue["total"].as_u64().unwrap() > 0, "accepted orders wait for their visit");
+    let (_, visits) = s.get("/api/v1/return-visits?kind=order&per_page=1").await;
+    assert!(visits["total"].as_u64().unwrap() > 0, "closed orders were visited");
 }

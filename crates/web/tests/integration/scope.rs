@@ -46,6 +46,10 @@ struct Records {
     room: i64,
     customer: i64,
     occupancy: i64,
+    /// An accepted work order, waiting for its return visit.
+    order: i64,
+    order_version: i64,
+    visit: i64,
 }
 
 async fn snapshot(s: &Session, r: &Records) -> Vec<Value> {
@@ -65,12 +69,46 @@ async fn snapshot(s: &Session, r: &Records) -> Vec<Value> {
         format!("/api/v1/rooms/{}", r.room),
         format!("/api/v1/customers/{}", r.customer),
         format!("/api/v1/rooms/{}/occupancy", r.room),
+        format!("/api/v1/work-orders/{}", r.order),
+        format!("/api/v1/return-visits/{}", r.visit),
     ] {
         let (status, body) = s.get(&path).await;
         assert_eq!(status, StatusCode::OK, "B sees its own {path}");
         out.push(body);
     }
     out
+}
+
+/// B's order taken to 已验收 by B's all-powerful user, and a care visit to
+/// the customer.
+async fn accepted_order_and_visit(b: &Session, room: i64, customer: i64) -> (Value, Value) {
+    let act = |o: &Value, action: &str, extra: Value| {
+        let mut body = json!({"version": o["version"], "action": action});
+        body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        let path = format!("/api/v1/work-orders/{}/actions", o["id"]);
+        async move { b.post(&path, body).await.1 }
+    };
+    let (status, o) = b
+        .post(
+            "/api/v1/work-orders",
+            json!({"room_id": room, "customer_id": customer, "category": "水电", "kind": "internal", "priority": "normal", "description": "广州漏水"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{o}");
+    let (_, users) = b.get("/api/v1/users?q=gz_all").await;
+    let o = act(&o, "dispatch", json!({"assignee_id": id_where(&users, "username", "gz_all")})).await;
+    let o = act(&o, "start", json!({})).await;
+    let o = act(&o, "complete", json!({"result": "已修好"})).await;
+    let o = act(&o, "customer_accept", json!({})).await;
+    assert_eq!(o["state"], "accepted", "{o}");
+    let (status, visit) = b
+        .post(
+            "/api/v1/return-visits",
+            json!({"customer_id": customer, "method": "phone", "satisfaction": "satisfied", "content": "广州关怀"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{visit}");
+    (o, visit)
 }
 
 #[tokio::test]
@@ -113,6 +151,7 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
         .await;
     let (_, rename_order) =
         b.post(&format!("/api/v1/customers/{}/rename-orders", cust["id"]), json!({"new_name": "广州业主乙", "reason": "过户"})).await;
+    let (order, care_visit) = accepted_order_and_visit(&b, room["id"].as_i64().unwrap(), cust["id"].as_i64().unwrap()).await;
     let r = Records {
         company: gz,
         office: yunshan,
@@ -128,6 +167,9 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
         room: room["id"].as_i64().unwrap(),
         customer: cust["id"].as_i64().unwrap(),
         occupancy: occ["occupancy_id"].as_i64().unwrap(),
+        order: order["id"].as_i64().unwrap(),
+        order_version: order["version"].as_i64().unwrap(),
+        visit: care_visit["id"].as_i64().unwrap(),
     };
     let rename_id = rename_order["id"].as_i64().unwrap();
     let before = snapshot(&b, &r).await;
@@ -151,6 +193,7 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
         format!("/api/v1/customers/{}", r.customer),
         format!("/api/v1/customers/{}/rooms", r.customer),
         format!("/api/v1/rooms/{}/occupancy", r.room),
+        format!("/api/v1/return-visits/{}", r.visit),
     ];
     for path in &reads {
         let (status, body) = a.get(path).await;
@@ -200,6 +243,12 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
         (Method::POST, format!("/api/v1/rename-orders/{rename_id}/approve"), v.clone()),
         (Method::POST, format!("/api/v1/rename-orders/{rename_id}/reject"), v.clone()),
         (Method::POST, format!("/api/v1/occupancies/{}/move-out", r.occupancy), json!({"version": 1, "date": "2026-02-01", "reason": "X"})),
+        (
+            Method::POST,
+            "/api/v1/return-visits".into(),
+            json!({"work_order_id": r.order, "version": r.order_version, "method": "phone", "satisfaction": "satisfied"}),
+        ),
+        (Method::POST, "/api/v1/return-visits".into(), json!({"customer_id": r.customer, "method": "phone", "satisfaction": "satisfied"})),
     ];
     for (method, path, body) in &writes {
         let (status, answer) = a.send(method.clone(), path, body.clone()).await;
@@ -234,6 +283,9 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
         format!("/occupancy/handover/new?room_id={}", r.room),
         format!("/occupancy/move-in/new?room_id={}", r.room),
         format!("/occupancy/{}/move-out", r.occupancy),
+        format!("/visits/{}", r.visit),
+        format!("/visits/new?work_order_id={}", r.order),
+        format!("/visits/care/new?customer_id={}", r.customer),
     ];
     for path in &page_reads {
         let (status, _) = a.page(path).await;
@@ -272,6 +324,8 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
             vec![("customer_code", "G1-0101"), ("role", "resident"), ("date", "2026-01-01")],
         ),
         (format!("/occupancy/{}/move-out", r.occupancy), vec![("date", "2026-02-01"), ("reason", "X"), ("version", "1")]),
+        (format!("/visits/new?work_order_id={}", r.order), vec![("method", "phone"), ("satisfaction", "satisfied"), ("version", "1")]),
+        (format!("/visits/care/new?customer_id={}", r.customer), vec![("method", "phone"), ("satisfaction", "satisfied")]),
     ];
     for (path, fields) in &page_writes {
         let (status, _) = a.form(path, fields).await;
@@ -313,6 +367,8 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
         ("/api/v1/roles", "gz_all"),
         ("/api/v1/announcements", "广州停水通知"),
         ("/api/v1/audit-logs?per_page=100", "广州停水通知"),
+        ("/api/v1/return-visits", "广州关怀"),
+        ("/api/v1/return-visits/queue", "广州漏水"),
     ] {
         let (status, body) = a.get(path).await;
         assert_eq!(status, StatusCode::OK);

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use crate::harness::{id_where, Session, TestApp};
 
-async fn room_with_owner(s: &Session) -> (i64, i64) {
+pub async fn room_with_owner(s: &Session) -> (i64, i64) {
     let (_, projects) = s.get("/api/v1/projects").await;
     let project = projects["items"].as_array().unwrap().iter().find(|p| p["code"] == "JLTX").unwrap().clone();
     let (_, b) = s.post("/api/v1/buildings", json!({"project_id": project["id"], "code": "W1"})).await;
@@ -19,7 +19,7 @@ async fn room_with_owner(s: &Session) -> (i64, i64) {
     (r["id"].as_i64().unwrap(), c["id"].as_i64().unwrap())
 }
 
-async fn act(s: &Session, o: &Value, action: &str, extra: Value) -> (StatusCode, Value) {
+pub async fn act(s: &Session, o: &Value, action: &str, extra: Value) -> (StatusCode, Value) {
     let mut body = json!({"version": o["version"], "action": action});
     body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
     s.post(&format!("/api/v1/work-orders/{}/actions", o["id"]), body).await

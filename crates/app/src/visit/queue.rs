@@ -1,0 +1,145 @@
+//! The return-visit queue (VIS-1): accepted orders not yet visited, the
+//! longest-waiting first.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use domain::workorder::{Action, WorkOrderState};
+use sea_orm::{
+    sea_query::{Expr, Query, SimpleExpr, SubQueryStatement},
+    ColumnTrait, Condition, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    db::labels_by_id,
+    entity::{customer, project, room, user, work_order, work_order_event},
+    AppResult, Caller, Db, Page, PageRequest,
+};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct QueueFilter {
+    #[serde(default)]
+    pub project_id: Option<i32>,
+}
+
+/// An order waiting for its return visit.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct QueueItem {
+    pub work_order_id: i32,
+    pub number: String,
+    /// The order's version, to send with the visit.
+    pub version: i32,
+    pub project_name: String,
+    /// The room's code, or the public area of an internal order.
+    pub location: String,
+    pub customer_id: Option<i32>,
+    pub customer_name: String,
+    pub assignee_name: String,
+    pub category: String,
+    pub description: String,
+    pub result: String,
+    pub accepted_at: Option<DateTime<Utc>>,
+    /// Minutes since the customer accepted the work.
+    pub waiting_minutes: i64,
+}
+
+/// Accepted orders in the caller's projects: once visited they move on to
+/// 已回访, so the state alone says "not yet visited" (an order reopened after
+/// a visit and accepted again waits for a new visit).
+fn waiting(caller: &Caller) -> Condition {
+    caller.projects_condition(work_order::Column::ProjectId).add(work_order::Column::State.eq(WorkOrderState::Accepted.code()))
+}
+
+/// When an order was last accepted: the latest 客户验收 on its timeline.
+fn accepted_at_expr() -> SimpleExpr {
+    let e = |c: work_order_event::Column| Expr::col((work_order_event::Entity, c));
+    let latest = Query::select()
+        .expr(e(work_order_event::Column::At).max())
+        .from(work_order_event::Entity)
+        .and_where(e(work_order_event::Column::WorkOrderId).equals((work_order::Entity, work_order::Column::Id)))
+        .and_where(e(work_order_event::Column::Action).eq(Action::CustomerAccept.code()))
+        .to_owned();
+    SimpleExpr::SubQuery(None, Box::new(SubQueryStatement::SelectStatement(latest)))
+}
+
+/// The queue, oldest acceptance first, with the names a visitor needs.
+pub async fn queue(db: &Db, caller: &Caller, req: &PageRequest, f: &QueueFilter) -> AppResult<Page<QueueItem>> {
+    caller.require("visit.view")?;
+    let mut cond = waiting(caller);
+    if let Some(p) = f.project_id {
+        cond = cond.add(work_order::Column::ProjectId.eq(p));
+    }
+    if let Some(k) = req.keyword() {
+        cond = cond.add(
+            Condition::any()
+                .add(work_order::Column::Number.contains(&k))
+                .add(work_order::Column::Description.contains(&k))
+                .add(work_order::Column::ContactPhone.contains(&k)),
+        );
+    }
+    let q = work_order::Entity::find().filter(cond);
+    let total = q.clone().count(&db.conn).await?;
+    let rows = q
+        .order_by(accepted_at_expr(), Order::Asc)
+        .order_by_asc(work_order::Column::Id)
+        .offset(req.offset())
+        .limit(req.per_page())
+        .all(&db.conn)
+        .await?;
+    Ok(Page { items: items(db, rows).await?, total })
+}
+
+/// How many orders wait for a visit in the caller's projects (the workbench).
+pub async fn pending_count(db: &Db, caller: &Caller) -> AppResult<u64> {
+    caller.require("visit.view")?;
+    Ok(work_order::Entity::find().filter(waiting(caller)).count(&db.conn).await?)
+}
+
+async fn items(db: &Db, rows: Vec<work_order::Model>) -> AppResult<Vec<QueueItem>> {
+    let c = &db.conn;
+    let projects = labels_by_id::<project::Entity>(c, project::Column::Id, rows.iter().map(|o| o.project_id), |p| (p.id, p.name)).await?;
+    let rooms = labels_by_id::<room::Entity>(c, room::Column::Id, rows.iter().filter_map(|o| o.room_id), |r| (r.id, r.code)).await?;
+    let customers =
+        labels_by_id::<customer::Entity>(c, customer::Column::Id, rows.iter().filter_map(|o| o.customer_id), |x| (x.id, x.name)).await?;
+    let users =
+        labels_by_id::<user::Entity>(c, user::Column::Id, rows.iter().filter_map(|o| o.assignee_id), |u| (u.id, u.display_name)).await?;
+    let mut accepted: BTreeMap<i32, DateTime<Utc>> = BTreeMap::new();
+    if !rows.is_empty() {
+        for e in work_order_event::Entity::find()
+            .filter(work_order_event::Column::WorkOrderId.is_in(rows.iter().map(|o| o.id)))
+            .filter(work_order_event::Column::Action.eq(Action::CustomerAccept.code()))
+            .all(c)
+            .await?
+        {
+            let at = accepted.entry(e.work_order_id).or_insert(e.at);
+            *at = (*at).max(e.at);
+        }
+    }
+    let now = Utc::now();
+    let name = |map: &BTreeMap<i32, String>, id: Option<i32>| id.and_then(|i| map.get(&i).cloned()).unwrap_or_default();
+    Ok(rows
+        .into_iter()
+        .map(|o| {
+            let accepted_at = accepted.get(&o.id).copied();
+            QueueItem {
+                work_order_id: o.id,
+                number: o.number,
+                version: o.version,
+                project_name: projects.get(&o.project_id).cloned().unwrap_or_default(),
+                location: match o.room_id {
+                    Some(r) => rooms.get(&r).cloned().unwrap_or_default(),
+                    None => o.public_area,
+                },
+                customer_id: o.customer_id,
+                customer_name: name(&customers, o.customer_id),
+                assignee_name: name(&users, o.assignee_id),
+                category: o.category,
+                description: o.description,
+                result: o.result.unwrap_or_default(),
+                waiting_minutes: accepted_at.map_or(0, |a| (now - a).num_minutes().max(0)),
+                accepted_at,
+            }
+        })
+        .collect())
+}
