@@ -607,6 +607,11 @@ fn check_completion(input: &ActInput, paid: bool) -> Result<Completion, FieldErr
 /// Moves an order through its lifecycle (SVC-2, SVC-3). Two agents acting on
 /// the same version: the first wins, the second is told (409).
 pub async fn act(db: &Db, caller: &Caller, tz: Tz, id: i32, version: i32, input: &ActInput) -> AppResult<WorkOrderView> {
+    // A return visit is recorded with its answers (satisfaction, method) by
+    // `visit::record_order_visit`, which moves the order in its own transaction.
+    if input.action == Action::ReturnVisit.code() {
+        return Err(AppError::Conflict("回访请通过回访登记填写满意度和回访方式".into()));
+    }
     let txn = db.begin().await?;
     let after = act_in(&txn, caller, tz, id, version, input).await?;
     txn.commit().await?;

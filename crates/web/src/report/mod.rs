@@ -124,6 +124,9 @@ async fn gather(st: &SharedState, c: &app::Caller) -> Result<WorkbenchBody, app:
         .total;
         stats.push(Stat { label: "超时工单", value: overdue, href: "/workorders?overdue=1" });
     }
+    if c.can("visit.view") {
+        stats.push(Stat { label: "待回访工单", value: app::visit::pending_count(&st.db, c).await?, href: "/visits/queue" });
+    }
     if c.can("workorder.view") || c.can("workorder.handle") {
         risks = at_risk(st, c).await?;
         let open = PageRequest { per_page: Some(20), ..Default::default() };

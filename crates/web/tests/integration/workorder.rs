@@ -93,7 +93,12 @@ async fn an_order_lives_from_creation_to_close() {
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(body["error"]["message"], "已完工的工单不能作废");
     let (_, o) = act(&manager, &o, "customer_accept", json!({})).await;
-    let (_, o) = act(&manager, &o, "return_visit", json!({"note": "满意"})).await;
+    let (status, _) = act(&manager, &o, "return_visit", json!({"note": "满意"})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "a return visit is recorded with its answers");
+    let visit = json!({"work_order_id": o["id"], "version": o["version"], "method": "phone", "satisfaction": "satisfied", "attitude": "good", "content": "满意"});
+    let (status, v) = manager.post("/api/v1/return-visits", visit).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let (_, o) = manager.get(&format!("/api/v1/work-orders/{}", o["id"])).await;
     let (status, o) = act(&manager, &o, "close", json!({})).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(o["state"], "closed");
