@@ -53,6 +53,7 @@ impl Modify for BearerAuth {
         import::api_upload, import::api_job, import::api_report, import::api_template,
         workorder::api::list, workorder::api::create, workorder::api::get_one, workorder::api::act,
         report::workbench_api,
+        report::measures::api,
     )
 )]
 struct ApiDoc;

@@ -151,6 +151,8 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
         format!("/api/v1/customers/{}", r.customer),
         format!("/api/v1/customers/{}/rooms", r.customer),
         format!("/api/v1/rooms/{}/occupancy", r.room),
+        format!("/api/v1/work-order-measures?project_id={}", r.project),
+        format!("/api/v1/work-order-measures?engineer_id={}", r.user),
     ];
     for path in &reads {
         let (status, body) = a.get(path).await;
@@ -234,6 +236,8 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
         format!("/occupancy/handover/new?room_id={}", r.room),
         format!("/occupancy/move-in/new?room_id={}", r.room),
         format!("/occupancy/{}/move-out", r.occupancy),
+        format!("/reports/workorder-measures?project_id={}", r.project),
+        format!("/reports/workorder-measures/export?engineer_id={}", r.user),
     ];
     for path in &page_reads {
         let (status, _) = a.page(path).await;
