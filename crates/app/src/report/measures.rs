@@ -175,9 +175,12 @@ impl Period {
     }
 }
 
+/// The first instant of a local day; where a clock change skips midnight
+/// (not in China), the day starts at its first hour that exists.
 fn start_of(tz: Tz, day: NaiveDate) -> DateTime<Utc> {
-    let midnight = day.and_hms_opt(0, 0, 0).expect("midnight");
-    tz.from_local_datetime(&midnight).earliest().map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&Utc))
+    (0..24)
+        .find_map(|h| tz.from_local_datetime(&day.and_hms_opt(h, 0, 0)?).earliest())
+        .map_or_else(|| day.and_time(chrono::NaiveTime::MIN).and_utc(), |t| t.with_timezone(&Utc))
 }
 
 fn this_month_of(tz: Tz, now: DateTime<Utc>) -> NaiveDate {
@@ -386,7 +389,7 @@ pub async fn this_month(db: &Db, caller: &Caller, tz: Tz) -> AppResult<MeasuresV
     let now = Utc::now();
     let period = period(tz, &MeasureFilter::default(), now)?;
     let rows = load(db, caller, &period, &MeasureFilter::default()).await?;
-    Ok((&Measures::of(&rows.iter().map(facts).collect::<Vec<_>>(), now)).into())
+    Ok((&Measures::of(rows.iter().map(facts), now)).into())
 }
 
 /// The people orders can be assigned to, for the report's 处理人 filter:

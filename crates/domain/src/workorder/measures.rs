@@ -92,10 +92,10 @@ pub struct Measures {
 impl Measures {
     /// The measures of `facts` as of `now` (an open order is late once its
     /// completion due time has passed).
-    pub fn of<'a>(facts: impl IntoIterator<Item = &'a OrderFacts>, now: DateTime<Utc>) -> Self {
+    pub fn of(facts: impl IntoIterator<Item = OrderFacts>, now: DateTime<Utc>) -> Self {
         let mut m = Self::default();
         for f in facts {
-            m.add(f, now);
+            m.add(&f, now);
         }
         m
     }
@@ -172,7 +172,7 @@ mod tests {
 
     #[test]
     fn an_empty_group_shows_dashes() {
-        let m = Measures::of(&[], t(30, 0));
+        let m = Measures::of([], t(30, 0));
         assert_eq!((m.orders, m.completed, m.overdue()), (0, 0, 0));
         for r in [m.timeliness, m.first_time_fix, m.return_visit, m.satisfaction] {
             assert_eq!(r.text(), "—");
@@ -202,7 +202,7 @@ mod tests {
             // Open without a due time: never late.
             order(t(6, 8), None, None),
         ];
-        let m = Measures::of(&facts, now);
+        let m = Measures::of(facts, now);
         assert_eq!((m.orders, m.completed, m.overdue()), (6, 3, 2));
         assert_eq!(m.timeliness, Rate { numerator: 2, denominator: 4 });
         assert_eq!(m.timeliness.text(), "50.0%");
@@ -217,9 +217,9 @@ mod tests {
 
     #[test]
     fn completing_exactly_at_the_due_time_is_on_time() {
-        let m = Measures::of(&[order(t(1, 8), Some(t(1, 18)), Some(t(1, 18)))], t(30, 0));
+        let m = Measures::of([order(t(1, 8), Some(t(1, 18)), Some(t(1, 18)))], t(30, 0));
         assert_eq!(m.timeliness.text(), "100.0%");
-        let m = Measures::of(&[order(t(1, 8), Some(t(1, 18)), None)], t(1, 18));
+        let m = Measures::of([order(t(1, 8), Some(t(1, 18)), None)], t(1, 18));
         assert_eq!(m.timeliness.denominator, 0, "an open order is late only after its due time");
     }
 
@@ -244,7 +244,7 @@ mod tests {
         let with = |minutes: &[i64]| {
             let facts: Vec<OrderFacts> =
                 minutes.iter().map(|m| order(t(1, 0), None, Some(t(1, 0) + chrono::Duration::minutes(*m)))).collect();
-            Measures::of(&facts, t(30, 0)).average_handling_text()
+            Measures::of(facts, t(30, 0)).average_handling_text()
         };
         assert_eq!(with(&[90]), "1.5");
         assert_eq!(with(&[3]), "0.1", "0.05 h rounds up");

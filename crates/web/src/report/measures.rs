@@ -66,7 +66,7 @@ impl PageQuery {
         }
     }
 
-    /// The query string with `group_by`, `project_id` or `engineer_id` replaced.
+    /// `path` with the current filters, some of them changed.
     fn href(&self, path: &str, changes: &[(&str, String)]) -> String {
         let mut params = [
             ("group_by", self.group_by().code().to_string()),
@@ -137,7 +137,6 @@ fn table(q: &PageQuery, group_by: GroupBy, report: Option<&MeasureReport>) -> Li
             l.rows.push(Row { cells: [vec![label], cells(&row.measures)].concat(), actions: vec![] });
         }
         l.rows.push(Row { cells: [vec![Cell::text(&r.total.label)], cells(&r.total.measures)].concat(), actions: vec![] });
-        l.total = r.rows.len() as u64;
     }
     l
 }
