@@ -16,6 +16,7 @@ pub mod occupancy;
 pub mod org;
 pub mod outbox;
 pub mod property;
+pub mod report;
 pub mod settings;
 pub mod storage;
 pub mod visit;

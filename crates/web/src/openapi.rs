@@ -55,6 +55,7 @@ impl Modify for BearerAuth {
         workorder::api::add_photos, workorder::api::list_photos, workorder::api::photo_bytes,
         visit::api::list, visit::api::queue, visit::api::get_one, visit::api::create,
         report::workbench_api,
+        report::measures::api,
     )
 )]
 struct ApiDoc;

@@ -75,6 +75,7 @@ const MODULES: &[Module] = &[
         label: "房产",
         side: &[("项目", "/property/projects", "property.view"), ("房间", "/property/rooms", "property.view")],
     },
+    Module { code: "reports", label: "报表", side: &[("服务指标", "/reports/workorder-measures", "report.view")] },
     Module {
         code: "system",
         label: "系统",

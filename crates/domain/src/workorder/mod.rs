@@ -1,6 +1,8 @@
-//! Work-order rules (SVC-3, SLA-1): the state machine and the SLA clock on a
-//! working calendar. The work-order use cases and pages build on these.
+//! Work-order rules (SVC-3, SLA-1, SLA-3): the state machine, the SLA clock on a
+//! working calendar and the service measures. The work-order use cases and
+//! pages build on these.
 
+pub mod measures;
 pub mod photo;
 mod sla;
 mod state;

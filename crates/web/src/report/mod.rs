@@ -1,5 +1,8 @@
 //! The workbench (RPT-1): announcements, the caller's to-dos and the counts
 //! of what they manage. Later modules add their to-dos and counts here.
+//! Reports live in submodules (`measures`: 服务指标).
+
+pub mod measures;
 
 use app::{
     messaging::announcement::{self, AnnouncementView},
@@ -21,7 +24,7 @@ use crate::{
 };
 
 pub fn routes() -> Router<SharedState> {
-    Router::new().route("/", get(workbench)).route("/api/v1/workbench", get(workbench_api))
+    Router::new().route("/", get(workbench)).route("/api/v1/workbench", get(workbench_api)).merge(measures::routes())
 }
 
 /// A to-do of the caller. Modules that create work (orders, tasks,
@@ -47,6 +50,8 @@ pub struct WorkbenchBody {
     pub stats: Vec<Stat>,
     /// Tenants whose lease ends within 30 days (OCC-7).
     pub leases_ending: Vec<LeaseDue>,
+    /// This month's service measures of the caller's scope (with `report.view`).
+    pub service_measures: Option<app::report::measures::MeasuresView>,
     /// Open orders overdue or due within two hours, the most urgent first (SLA-2).
     pub at_risk: Vec<AtRisk>,
 }
@@ -153,7 +158,8 @@ async fn gather(st: &SharedState, c: &app::Caller) -> Result<WorkbenchBody, app:
             stats.push(Stat { label: "待派工工单", value: waiting, href: "/workorders?state=pending_dispatch" });
         }
     }
-    Ok(WorkbenchBody { announcements, todos, stats, leases_ending, at_risk: risks })
+    let service_measures = if c.can("report.view") { Some(app::report::measures::this_month(&st.db, c, st.tz).await?) } else { None };
+    Ok(WorkbenchBody { announcements, todos, stats, leases_ending, at_risk: risks, service_measures })
 }
 
 struct AnnouncementRow {
@@ -171,6 +177,7 @@ struct WorkbenchPage {
     todos: Vec<Todo>,
     stats: Vec<(String, String, &'static str)>,
     leases: Vec<LeaseDue>,
+    service_measures: Option<measures::MeasuresCard>,
     risks: Vec<RiskRow>,
 }
 
@@ -212,6 +219,7 @@ pub async fn workbench(State(st): State<SharedState>, auth: PageAuth) -> Result<
                 RiskRow { due: crate::view::local_time_opt(st.tz, risk.due), status, colour, risk }
             })
             .collect(),
+        service_measures: body.service_measures.as_ref().map(Into::into),
     };
     Ok(render(&page, auth.flash.is_some()))
 }

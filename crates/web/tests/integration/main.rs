@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod customer;
 mod locking;
+mod measures;
 mod ops;
 mod org;
 mod photo;

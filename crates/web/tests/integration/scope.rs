@@ -194,6 +194,8 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
         format!("/api/v1/customers/{}/rooms", r.customer),
         format!("/api/v1/rooms/{}/occupancy", r.room),
         format!("/api/v1/return-visits/{}", r.visit),
+        format!("/api/v1/work-order-measures?project_id={}", r.project),
+        format!("/api/v1/work-order-measures?engineer_id={}", r.user),
     ];
     for path in &reads {
         let (status, body) = a.get(path).await;
@@ -286,6 +288,8 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
         format!("/visits/{}", r.visit),
         format!("/visits/new?work_order_id={}", r.order),
         format!("/visits/care/new?customer_id={}", r.customer),
+        format!("/reports/workorder-measures?project_id={}", r.project),
+        format!("/reports/workorder-measures/export?engineer_id={}", r.user),
     ];
     for path in &page_reads {
         let (status, _) = a.page(path).await;

@@ -1,0 +1,443 @@
+//! Service measures of work orders (SLA-3, RPT-3) per project, category,
+//! engineer or month, with a total row; and this month's figures for the
+//! workbench (RPT-1). The definitions are in `domain::workorder::measures`.
+//!
+//! Built for a million orders: one query selects only the columns the
+//! measures need, as tuples, over an indexed range (`company_id` of the
+//! caller's companies, `created_at` of the period:
+//! `ix_work_orders_company_id_created_at`), and the grouping happens here in
+//! one pass. Month boundaries are in the company's time zone, which SQL could
+//! not do the same way on SQLite and PostgreSQL.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, Months, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
+use domain::{
+    org::OrgUnitKind,
+    workorder::{
+        measures::{is_satisfied, month_code, parse_month, Measures, OrderFacts, Rate},
+        WorkOrderState,
+    },
+    FieldErrors,
+};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    db::labels_by_id,
+    entity::{org_unit, project, user, work_order},
+    AppError, AppResult, Caller, Db,
+};
+
+/// The longest period of one report, in months.
+pub const MAX_MONTHS: u32 = 12;
+
+/// What the rows of a report are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GroupBy {
+    #[default]
+    Project,
+    Category,
+    Engineer,
+    Month,
+}
+
+impl GroupBy {
+    pub const ALL: [GroupBy; 4] = [Self::Project, Self::Category, Self::Engineer, Self::Month];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Project => "project",
+            Self::Category => "category",
+            Self::Engineer => "engineer",
+            Self::Month => "month",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|g| g.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Project => "项目",
+            Self::Category => "服务类别",
+            Self::Engineer => "处理人",
+            Self::Month => "月份",
+        }
+    }
+}
+
+/// The filters of a report; months as `2026-11`, empty for this month.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct MeasureFilter {
+    #[serde(default)]
+    pub from_month: String,
+    #[serde(default)]
+    pub to_month: String,
+    #[serde(default)]
+    pub project_id: Option<i32>,
+    #[serde(default)]
+    pub category: Option<String>,
+    /// The engineer the orders are assigned to.
+    #[serde(default)]
+    pub engineer_id: Option<i32>,
+}
+
+/// A rate as numerator, denominator and its text (`93.5%`, `—` without a denominator).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct RateView {
+    pub numerator: u64,
+    pub denominator: u64,
+    pub text: String,
+}
+
+impl From<Rate> for RateView {
+    fn from(r: Rate) -> Self {
+        Self { numerator: r.numerator, denominator: r.denominator, text: r.text() }
+    }
+}
+
+/// The measures of one group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct MeasuresView {
+    /// 工单数: orders created in the period, not voided.
+    pub orders: u64,
+    /// 已完工: orders with a completion time.
+    pub completed: u64,
+    /// 超时: completed after the due time, or open past it.
+    pub overdue: u64,
+    /// 及时率
+    pub timeliness: RateView,
+    /// 一次修复率
+    pub first_time_fix: RateView,
+    /// Total handling time (completed − created) of the completed orders, in seconds.
+    pub handling_seconds: i64,
+    /// 平均处理时长 in hours with one decimal (`12.5`), `—` without completed orders.
+    pub average_handling_hours: String,
+    /// 回访率
+    pub return_visit: RateView,
+    /// 满意率
+    pub satisfaction: RateView,
+}
+
+impl From<&Measures> for MeasuresView {
+    fn from(m: &Measures) -> Self {
+        Self {
+            orders: m.orders,
+            completed: m.completed,
+            overdue: m.overdue(),
+            timeliness: m.timeliness.into(),
+            first_time_fix: m.first_time_fix.into(),
+            handling_seconds: m.handling_seconds,
+            average_handling_hours: m.average_handling_text(),
+            return_visit: m.return_visit.into(),
+            satisfaction: m.satisfaction.into(),
+        }
+    }
+}
+
+/// One row of the report: a project id, category, engineer id or month
+/// as `key`, its name as `label`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct MeasureRow {
+    pub key: String,
+    pub label: String,
+    pub measures: MeasuresView,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MeasureReport {
+    pub group_by: &'static str,
+    /// First and last month of the period, `2026-11`.
+    pub from: String,
+    pub to: String,
+    pub rows: Vec<MeasureRow>,
+    /// 合计 of every row.
+    pub total: MeasureRow,
+}
+
+/// The label of the orders that nobody was assigned to yet.
+const UNASSIGNED: &str = "未派工";
+
+/// The months of a report and their instants in UTC.
+struct Period {
+    first: NaiveDate,
+    last: NaiveDate,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+}
+
+impl Period {
+    fn months(&self) -> impl Iterator<Item = NaiveDate> + '_ {
+        (0..).map_while(|i| self.first.checked_add_months(Months::new(i)).filter(|m| *m <= self.last))
+    }
+}
+
+/// The first instant of a local day; where a clock change skips midnight
+/// (not in China), the day starts at its first hour that exists.
+fn start_of(tz: Tz, day: NaiveDate) -> DateTime<Utc> {
+    (0..24)
+        .find_map(|h| tz.from_local_datetime(&day.and_hms_opt(h, 0, 0)?).earliest())
+        .map_or_else(|| day.and_time(chrono::NaiveTime::MIN).and_utc(), |t| t.with_timezone(&Utc))
+}
+
+fn this_month_of(tz: Tz, now: DateTime<Utc>) -> NaiveDate {
+    let today = now.with_timezone(&tz).date_naive();
+    today.with_day0(0).expect("first day")
+}
+
+/// Reads the months of the filter; empty months are the current one.
+fn period(tz: Tz, f: &MeasureFilter, now: DateTime<Utc>) -> AppResult<Period> {
+    let mut errors = FieldErrors::new();
+    let mut month = |field: &str, label: &str, text: &str| match text.trim() {
+        "" => Some(this_month_of(tz, now)),
+        t => parse_month(t).or_else(|| {
+            errors.add(field, format!("{label}格式应为 2026-11"));
+            None
+        }),
+    };
+    let first = month("from", "起始月份", &f.from_month);
+    let last = month("to", "结束月份", &f.to_month);
+    if let (Some(a), Some(b)) = (first, last) {
+        if b < a {
+            errors.add("to", "结束月份不能早于起始月份");
+        } else if b > a.checked_add_months(Months::new(MAX_MONTHS - 1)).unwrap_or(b) {
+            errors.add("to", format!("统计区间最长 {MAX_MONTHS} 个月"));
+        }
+    }
+    errors.into_result()?;
+    let (first, last) = (first.expect("checked"), last.expect("checked"));
+    let after = last.checked_add_months(Months::new(1)).ok_or_else(|| AppError::field("to", "结束月份超出范围"))?;
+    Ok(Period { first, last, start: start_of(tz, first), end: start_of(tz, after) })
+}
+
+/// The companies whose orders the caller may see. Every order belongs to
+/// its project's company, so this never narrows the project scope; it lets
+/// the query use the index on (company_id, created_at).
+async fn companies(db: &Db, caller: &Caller) -> AppResult<Vec<i32>> {
+    if !caller.is_superuser() {
+        return Ok(caller.scope.companies.iter().copied().collect());
+    }
+    Ok(org_unit::Entity::find()
+        .select_only()
+        .column(org_unit::Column::Id)
+        .filter(org_unit::Column::Kind.eq(OrgUnitKind::Company.code()))
+        .into_tuple()
+        .all(&db.conn)
+        .await?)
+}
+
+/// A project or engineer named in the filter must be in the caller's scope.
+async fn check_scope(db: &Db, caller: &Caller, f: &MeasureFilter) -> AppResult<()> {
+    if f.project_id.is_some_and(|p| !caller.scope.sees_project(p)) {
+        return Err(AppError::NotFound);
+    }
+    if let Some(e) = f.engineer_id {
+        user::Entity::find_by_id(e)
+            .select_only()
+            .column(user::Column::Id)
+            .filter(caller.units_condition(user::Column::OrgUnitId))
+            .into_tuple::<i32>()
+            .one(&db.conn)
+            .await?
+            .ok_or(AppError::NotFound)?;
+    }
+    Ok(())
+}
+
+/// The columns of an order the report reads: project, category, assignee,
+/// created, complete_due, completed, reopen_count, visited_at, satisfaction.
+type FactRow = (i32, String, Option<i32>, DateTime<Utc>, Option<DateTime<Utc>>, Option<DateTime<Utc>>, i32, Option<DateTime<Utc>>, String);
+
+/// The orders of the base: created in the period, not voided, in scope and
+/// matching the filters.
+async fn load(db: &Db, caller: &Caller, p: &Period, f: &MeasureFilter) -> AppResult<Vec<FactRow>> {
+    use work_order::Column as C;
+    let mut cond = Condition::all()
+        .add(C::CompanyId.is_in(companies(db, caller).await?))
+        .add(C::CreatedAt.gte(p.start))
+        .add(C::CreatedAt.lt(p.end))
+        .add(C::State.ne(WorkOrderState::Voided.code()))
+        .add(caller.projects_condition(C::ProjectId));
+    if let Some(id) = f.project_id {
+        cond = cond.add(C::ProjectId.eq(id));
+    }
+    if let Some(c) = f.category.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        cond = cond.add(C::Category.eq(c));
+    }
+    if let Some(e) = f.engineer_id {
+        cond = cond.add(C::AssigneeId.eq(e));
+    }
+    Ok(work_order::Entity::find()
+        .select_only()
+        .columns([
+            C::ProjectId,
+            C::Category,
+            C::AssigneeId,
+            C::CreatedAt,
+            C::CompleteDue,
+            C::CompletedAt,
+            C::ReopenCount,
+            C::VisitedAt,
+            C::Satisfaction,
+        ])
+        .filter(cond)
+        .into_tuple()
+        .all(&db.conn)
+        .await?)
+}
+
+fn facts(r: &FactRow) -> OrderFacts {
+    OrderFacts {
+        created_at: r.3,
+        complete_due: r.4,
+        completed_at: r.5,
+        reopen_count: r.6,
+        visited: r.7.is_some(),
+        satisfied: is_satisfied(&r.8),
+    }
+}
+
+/// What a row groups by; the order of the keys is the order of the rows
+/// for months and categories.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Key {
+    Id(Option<i32>),
+    Text(String),
+}
+
+impl Key {
+    fn code(&self) -> String {
+        match self {
+            Key::Id(Some(id)) => id.to_string(),
+            Key::Id(None) => String::new(),
+            Key::Text(t) => t.clone(),
+        }
+    }
+}
+
+fn key_of(group_by: GroupBy, tz: Tz, r: FactRow) -> Key {
+    match group_by {
+        GroupBy::Project => Key::Id(Some(r.0)),
+        GroupBy::Category => Key::Text(r.1),
+        GroupBy::Engineer => Key::Id(r.2),
+        GroupBy::Month => Key::Text(month_code(r.3.with_timezone(&tz).date_naive())),
+    }
+}
+
+/// The names of the rows' projects or engineers, one query each.
+async fn labels(db: &Db, group_by: GroupBy, keys: &[&Key]) -> AppResult<BTreeMap<i32, String>> {
+    let ids = keys.iter().filter_map(|k| match k {
+        Key::Id(id) => *id,
+        Key::Text(_) => None,
+    });
+    match group_by {
+        GroupBy::Project => labels_by_id::<project::Entity>(&db.conn, project::Column::Id, ids, |p| (p.id, p.name)).await,
+        GroupBy::Engineer => labels_by_id::<user::Entity>(&db.conn, user::Column::Id, ids, |u| (u.id, u.display_name)).await,
+        GroupBy::Category | GroupBy::Month => Ok(BTreeMap::new()),
+    }
+}
+
+/// The service measures (SLA-3) of the caller's orders in the filter's
+/// period, one row per project, category, engineer or month, plus the
+/// total. Months of the period without orders are rows too, so a trend has
+/// no gaps. Needs `report.view`; a project or engineer outside the caller's
+/// scope is not found.
+pub async fn measures(db: &Db, caller: &Caller, tz: Tz, filter: &MeasureFilter, group_by: GroupBy) -> AppResult<MeasureReport> {
+    caller.require("report.view")?;
+    let now = Utc::now();
+    let period = period(tz, filter, now)?;
+    check_scope(db, caller, filter).await?;
+    let mut groups: BTreeMap<Key, Measures> = BTreeMap::new();
+    if group_by == GroupBy::Month {
+        for m in period.months() {
+            groups.insert(Key::Text(month_code(m)), Measures::default());
+        }
+    }
+    let mut total = Measures::default();
+    for r in load(db, caller, &period, filter).await? {
+        let f = facts(&r);
+        total.add(&f, now);
+        groups.entry(key_of(group_by, tz, r)).or_default().add(&f, now);
+    }
+    let names = labels(db, group_by, &groups.keys().collect::<Vec<_>>()).await?;
+    let label = |k: &Key| match k {
+        Key::Id(Some(id)) => names.get(id).cloned().unwrap_or_default(),
+        Key::Id(None) => UNASSIGNED.to_string(),
+        Key::Text(t) => t.clone(),
+    };
+    let mut rows: Vec<MeasureRow> = groups.iter().map(|(k, m)| MeasureRow { key: k.code(), label: label(k), measures: m.into() }).collect();
+    if matches!(group_by, GroupBy::Project | GroupBy::Engineer) {
+        // By name; the orders nobody was assigned to come last.
+        rows.sort_by(|a, b| (a.key.is_empty(), &a.label).cmp(&(b.key.is_empty(), &b.label)));
+    }
+    Ok(MeasureReport {
+        group_by: group_by.code(),
+        from: month_code(period.first),
+        to: month_code(period.last),
+        rows,
+        total: MeasureRow { key: "total".into(), label: "合计".into(), measures: (&total).into() },
+    })
+}
+
+/// This month's measures of every order in the caller's scope, for the
+/// workbench card.
+pub async fn this_month(db: &Db, caller: &Caller, tz: Tz) -> AppResult<MeasuresView> {
+    caller.require("report.view")?;
+    let now = Utc::now();
+    let period = period(tz, &MeasureFilter::default(), now)?;
+    let rows = load(db, caller, &period, &MeasureFilter::default()).await?;
+    Ok((&Measures::of(rows.iter().map(facts), now)).into())
+}
+
+/// The people orders can be assigned to, for the report's 处理人 filter:
+/// enabled users of the caller's units, by name.
+pub async fn engineers(db: &Db, caller: &Caller) -> AppResult<Vec<(i32, String)>> {
+    caller.require("report.view")?;
+    Ok(user::Entity::find()
+        .filter(caller.units_condition(user::Column::OrgUnitId))
+        .filter(user::Column::Enabled.eq(true))
+        .order_by_asc(user::Column::DisplayName)
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, format!("{}（{}）", u.display_name, u.username)))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filter(from: &str, to: &str) -> MeasureFilter {
+        MeasureFilter { from_month: from.into(), to_month: to.into(), ..Default::default() }
+    }
+
+    #[test]
+    fn a_month_is_its_local_days() {
+        let tz = chrono_tz::Asia::Shanghai;
+        let now = Utc.with_ymd_and_hms(2026, 11, 30, 16, 30, 0).unwrap();
+        let p = period(tz, &filter("", ""), now).unwrap();
+        assert_eq!((month_code(p.first), month_code(p.last)), ("2026-12".into(), "2026-12".into()), "00:30 on Dec 1st in Shanghai");
+        let p = period(tz, &filter("2026-11", "2027-01"), now).unwrap();
+        assert_eq!(p.start, Utc.with_ymd_and_hms(2026, 10, 31, 16, 0, 0).unwrap());
+        assert_eq!(p.end, Utc.with_ymd_and_hms(2027, 1, 31, 16, 0, 0).unwrap());
+        assert_eq!(p.months().map(month_code).collect::<Vec<_>>(), ["2026-11", "2026-12", "2027-01"]);
+    }
+
+    #[test]
+    fn bad_periods_are_refused_beside_the_field() {
+        let tz = chrono_tz::Asia::Shanghai;
+        let now = Utc::now();
+        let errors = |f: MeasureFilter| match period(tz, &f, now) {
+            Err(AppError::Validation(e)) => e.iter().map(|(k, v)| format!("{k}:{v}")).collect::<Vec<_>>(),
+            _ => vec![],
+        };
+        assert_eq!(errors(filter("2026-13", "x")), ["from:起始月份格式应为 2026-11", "to:结束月份格式应为 2026-11"]);
+        assert_eq!(errors(filter("2026-11", "2026-10")), ["to:结束月份不能早于起始月份"]);
+        assert_eq!(errors(filter("2026-01", "2027-01")), ["to:统计区间最长 12 个月"]);
+        assert!(errors(filter("2026-01", "2026-12")).is_empty());
+    }
+}

@@ -1,0 +1,3 @@
+//! Reports (RPT-3) and the figures of the workbench (RPT-1).
+
+pub mod measures;
