@@ -34,7 +34,7 @@ const PHONE = '13512345678';
 // Made here.
 const AGENT = { username: 'wo_agent', name: '韩梅梅', start: 'Start1234', password: 'Agent2024ok' };
 const ENGINEER = { username: 'wo_engineer', name: '李雷', start: 'Start1234', password: 'Engineer2024ok' };
-const DESCRIPTION = '厨房水龙头一直滴水，关不紧';
+const DESCRIPTION = '厨房水龙头一直滴水关不紧';
 
 let context;
 let page;

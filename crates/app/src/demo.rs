@@ -302,7 +302,7 @@ pub async fn populate(db: &Db, floors: i32) -> AppResult<(u64, u64)> {
     let caller = org::load_caller(db, admin, "127.0.0.1", String::new()).await?;
     let mut rng = Lcg(20261122);
     let (mut room_count, mut customer_count) = (0u64, 0u64);
-    let today = chrono::Utc::now().date_naive();
+    let today = crate::clock::today();
     for p in project::in_scope(db, &caller).await? {
         for (b, name) in ["1", "2", "3", "5"].iter().enumerate().map(|(i, n)| (i, format!("{n}栋"))) {
             let code = format!("{}{}", ["A", "B", "C", "D"][b], b + 1);

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod caller;
+pub mod clock;
 pub mod customer;
 pub mod db;
 pub mod demo;

@@ -44,6 +44,7 @@ pub type SharedState = Arc<AppState>;
 
 /// The whole application router: pages, API, assets and health.
 pub fn router(state: AppState) -> Router {
+    app::clock::set_zone(state.tz);
     let state = Arc::new(state);
     Router::new()
         .merge(org::routes())

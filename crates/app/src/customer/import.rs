@@ -259,7 +259,7 @@ fn check_row(row: &SheetRow, l: &Lookups, in_file: &mut HashSet<(i32, String)>, 
 pub async fn import(db: &Db, caller: &Caller, mode: ImportMode, rows: Vec<SheetRow>, progress: &Progress) -> AppResult<Outcome> {
     caller.require("customer.import")?;
     let l = lookups(db, caller).await?;
-    let today = Utc::now().date_naive();
+    let today = crate::clock::today();
     let mut in_file = HashSet::new();
     let (mut valid, mut errors) = (Vec::new(), Vec::new());
     for (i, row) in rows.into_iter().enumerate() {

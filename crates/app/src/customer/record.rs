@@ -474,7 +474,7 @@ async fn check(db: &impl ConnectionTrait, caller: &Caller, input: &CustomerInput
             "person"
         }
     };
-    let today = Utc::now().date_naive();
+    let today = crate::clock::today();
     let mut birthday = errors.date("birthday", "出生日期", &input.birthday);
     let mut gender = match input.gender.as_str() {
         "" | "male" | "female" => input.gender.clone(),

@@ -108,7 +108,7 @@ pub async fn request(db: &Db, caller: &Caller, customer_id: i32, input: &RenameI
     }
     errors.into_result()?;
     let now = Utc::now();
-    let number = settings::next_number(&*txn, c.company_id, "rename_order", now.date_naive()).await?;
+    let number = settings::next_number(&*txn, c.company_id, "rename_order", crate::clock::today()).await?;
     let o = rename_order::ActiveModel {
         number: Set(number),
         customer_id: Set(c.id),

@@ -206,7 +206,7 @@ pub async fn move_in(db: &Db, caller: &Caller, input: &MoveInInput) -> AppResult
     let pair = room_and_customer(&*txn, caller, input.room_id, input.customer_id, &mut errors).await?;
     if let (Some(role), Some(date)) = (role, date) {
         let lease = lease_start.zip(lease_end);
-        if let Err((field, m)) = check_move_in(role, date, lease, Utc::now().date_naive()) {
+        if let Err((field, m)) = check_move_in(role, date, lease, crate::clock::today()) {
             errors.add(field, m);
         }
     }
@@ -287,7 +287,7 @@ pub async fn move_out(db: &Db, caller: &Caller, occupancy_id: i32, version: i32,
         if d < o.start_date {
             errors.add("date", format!("迁出日期不能早于迁入日期 {}", o.start_date));
         }
-        if d > Utc::now().date_naive() {
+        if d > crate::clock::today() {
             errors.add("date", "迁出日期不能晚于今天");
         }
     }
@@ -343,7 +343,7 @@ pub async fn handover(db: &Db, caller: &Caller, input: &HandoverInput) -> AppRes
     let txn = db.begin().await?;
     let mut errors = FieldErrors::new();
     let date = errors.required_date("date", "日期", &input.date);
-    if date.is_some_and(|d| d > Utc::now().date_naive()) {
+    if date.is_some_and(|d| d > crate::clock::today()) {
         errors.add("date", "入伙日期不能晚于今天");
     }
     let contract_no = normalize_text(&input.contract_no);
@@ -362,7 +362,7 @@ pub async fn handover(db: &Db, caller: &Caller, input: &HandoverInput) -> AppRes
         .filter_map(|h| now_holders.iter().find(|o| o.customer_id == h.customer && o.role == h.role.code()).cloned())
         .collect();
     end(&*txn, &leaving, date, "入伙迁出").await?;
-    let number = settings::next_number(&*txn, c.company_id, "handover", Utc::now().date_naive()).await?;
+    let number = settings::next_number(&*txn, c.company_id, "handover", crate::clock::today()).await?;
     let h = handover::ActiveModel {
         number: Set(number),
         room_id: Set(r.id),
@@ -533,7 +533,7 @@ pub struct LeaseDue {
 /// Tenants in scope whose lease ends within `days` (default 30), soonest first.
 pub async fn leases_ending(db: &Db, caller: &Caller, days: i64, limit: u64) -> AppResult<Vec<LeaseDue>> {
     caller.require("occupancy.view")?;
-    let today = Utc::now().date_naive();
+    let today = crate::clock::today();
     let occs = occupancy::Entity::find()
         .filter(caller.projects_condition(occupancy::Column::ProjectId))
         .filter(occupancy::Column::EndDate.is_null())

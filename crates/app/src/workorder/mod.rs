@@ -519,7 +519,7 @@ pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) ->
         (o, _) => o?,
     };
     photo::attach(&txn, caller, o.id, domain::workorder::photo::PhotoStage::Report, &input.photos).await?;
-    event(&*txn, caller, o.id, "create", "", &o.state, if o.warranty { "保修期内" } else { "" }).await?;
+    event(&*txn, caller, o.id, "create", "", &o.state, if o.warranty { "新建（保修期内）" } else { "" }).await?;
     audit::record(
         &*txn,
         caller,
