@@ -1,6 +1,7 @@
 //! Work-order rules (SVC-3, SLA-1): the state machine and the SLA clock on a
 //! working calendar. The work-order use cases and pages build on these.
 
+pub mod escalation;
 mod sla;
 mod state;
 pub mod warranty;
