@@ -52,6 +52,8 @@ impl Modify for BearerAuth {
         occupancy::api::room_customers, occupancy::api::leases,
         import::api_upload, import::api_job, import::api_report, import::api_template,
         workorder::api::list, workorder::api::create, workorder::api::get_one, workorder::api::act,
+        workorder::escalation::get_rules, workorder::escalation::put_rules,
+        messaging::inbox::list, messaging::inbox::unread_count, messaging::inbox::read, messaging::inbox::read_all,
         report::workbench_api,
     )
 )]

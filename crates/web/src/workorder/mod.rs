@@ -2,6 +2,7 @@
 //! actions and timeline — pages and API.
 
 pub mod api;
+pub mod escalation;
 
 use app::{
     property::{project, room},
@@ -41,6 +42,7 @@ pub fn routes() -> Router<SharedState> {
         .route("/workorders/{id}/act", post(act))
         .route("/workorders/{id}/print", get(print))
         .merge(api::routes())
+        .merge(escalation::routes())
 }
 
 /// State colours of UI.md: waiting blue, in hand orange, done green, closed grey.
