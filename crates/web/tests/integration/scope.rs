@@ -65,6 +65,7 @@ async fn snapshot(s: &Session, r: &Records) -> Vec<Value> {
         format!("/api/v1/rooms/{}", r.room),
         format!("/api/v1/customers/{}", r.customer),
         format!("/api/v1/rooms/{}/occupancy", r.room),
+        format!("/api/v1/escalation-rules?company={}", r.company),
     ] {
         let (status, body) = s.get(&path).await;
         assert_eq!(status, StatusCode::OK, "B sees its own {path}");
@@ -130,6 +131,19 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
         occupancy: occ["occupancy_id"].as_i64().unwrap(),
     };
     let rename_id = rename_order["id"].as_i64().unwrap();
+    let txn = app.db.begin().await.unwrap();
+    let notice = app::outbox::Notice {
+        user_ids: vec![r.user as i32],
+        title: "广州工单超时".into(),
+        body: "x".into(),
+        link: "/".into(),
+        kind: "escalation".into(),
+    };
+    app::outbox::publish(&*txn, app::outbox::NOTIFY, &notice).await.unwrap();
+    txn.commit().await.unwrap();
+    app::outbox::deliver_pending(&app.db, chrono::Utc::now()).await.unwrap();
+    let gz_agent = app.login("gz_agent").await;
+    let notification = gz_agent.get("/api/v1/notifications").await.1["items"][0]["id"].as_i64().unwrap();
     let before = snapshot(&b, &r).await;
     let audit_before = b.get("/api/v1/audit-logs?per_page=1").await.1["total"].clone();
 
@@ -151,6 +165,7 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
         format!("/api/v1/customers/{}", r.customer),
         format!("/api/v1/customers/{}/rooms", r.customer),
         format!("/api/v1/rooms/{}/occupancy", r.room),
+        format!("/api/v1/escalation-rules?company={}", r.company),
     ];
     for path in &reads {
         let (status, body) = a.get(path).await;
@@ -200,6 +215,12 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
         (Method::POST, format!("/api/v1/rename-orders/{rename_id}/approve"), v.clone()),
         (Method::POST, format!("/api/v1/rename-orders/{rename_id}/reject"), v.clone()),
         (Method::POST, format!("/api/v1/occupancies/{}/move-out", r.occupancy), json!({"version": 1, "date": "2026-02-01", "reason": "X"})),
+        (
+            Method::PUT,
+            format!("/api/v1/escalation-rules?company={}", r.company),
+            json!({"version": 0, "levels": [{"after_minutes": "0", "notify": "assignee"}]}),
+        ),
+        (Method::POST, format!("/api/v1/notifications/{notification}/read"), json!({})),
     ];
     for (method, path, body) in &writes {
         let (status, answer) = a.send(method.clone(), path, body.clone()).await;
@@ -234,6 +255,7 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
         format!("/occupancy/handover/new?room_id={}", r.room),
         format!("/occupancy/move-in/new?room_id={}", r.room),
         format!("/occupancy/{}/move-out", r.occupancy),
+        format!("/workorders/escalation?company={}", r.company),
     ];
     for path in &page_reads {
         let (status, _) = a.page(path).await;
@@ -272,6 +294,8 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
             vec![("customer_code", "G1-0101"), ("role", "resident"), ("date", "2026-01-01")],
         ),
         (format!("/occupancy/{}/move-out", r.occupancy), vec![("date", "2026-02-01"), ("reason", "X"), ("version", "1")]),
+        (format!("/workorders/escalation?company={}", r.company), vec![("after_minutes_1", "0"), ("notify_1", "assignee"), ("version", "0")]),
+        (format!("/inbox/{notification}/open"), vec![]),
     ];
     for (path, fields) in &page_writes {
         let (status, _) = a.form(path, fields).await;
@@ -313,6 +337,7 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
         ("/api/v1/roles", "gz_all"),
         ("/api/v1/announcements", "广州停水通知"),
         ("/api/v1/audit-logs?per_page=100", "广州停水通知"),
+        ("/api/v1/notifications", "广州工单超时"),
     ] {
         let (status, body) = a.get(path).await;
         assert_eq!(status, StatusCode::OK);
@@ -321,6 +346,7 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
 
     assert_eq!(snapshot(&b, &r).await, before, "B's records are unchanged");
     assert_eq!(b.get("/api/v1/audit-logs?per_page=1").await.1["total"], audit_before, "no audit rows were written in B");
+    assert_eq!(gz_agent.get("/api/v1/notifications/unread-count").await.1["count"], 1, "B's notification is still unread");
 }
 
 #[tokio::test]
