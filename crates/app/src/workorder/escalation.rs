@@ -9,7 +9,7 @@
 //! server processes never escalate one order twice) that leaves `version`
 //! alone: an agent with the order's form open can still save it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{btree_map::Entry, BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -49,7 +49,9 @@ pub async fn rules_of(db: &impl ConnectionTrait, company_id: i32) -> AppResult<V
     }
     Ok(rows
         .iter()
-        .filter_map(|r| Notify::from_parts(&r.notify, r.role_id).map(|notify| Rule { level: r.level, after_minutes: r.after_minutes, notify }))
+        .filter_map(|r| {
+            Notify::from_parts(&r.notify, r.role_id).map(|notify| Rule { level: r.level, after_minutes: r.after_minutes, notify })
+        })
         .collect())
 }
 
@@ -88,10 +90,10 @@ pub async fn scan(db: &Db, tz: Tz, now: DateTime<Utc>) -> AppResult<usize> {
         let Some(last) = batch.last() else { break };
         after = last.id;
         for o in batch {
-            if !rules.contains_key(&o.company_id) {
-                rules.insert(o.company_id, rules_of(&db.conn, o.company_id).await?);
-            }
-            let company_rules = &rules[&o.company_id];
+            let company_rules = match rules.entry(o.company_id) {
+                Entry::Occupied(e) => e.into_mut(),
+                Entry::Vacant(e) => e.insert(rules_of(&db.conn, o.company_id).await?),
+            };
             let Some((since, clock)) = first_missed(&o, now) else { continue };
             let levels = escalation::levels_due(company_rules, (now - since).num_minutes(), o.escalation_level);
             if levels.is_empty() {
@@ -404,14 +406,8 @@ pub async fn save_rules(db: &Db, caller: &Caller, company_id: i32, input: &Rules
         return Err(AppError::stale());
     }
     for r in &before {
-        claim_version::<escalation_rule::Entity>(
-            &*txn,
-            escalation_rule::Column::Id,
-            escalation_rule::Column::Version,
-            r.id,
-            input.version,
-        )
-        .await?;
+        claim_version::<escalation_rule::Entity>(&*txn, escalation_rule::Column::Id, escalation_rule::Column::Version, r.id, input.version)
+            .await?;
     }
     escalation_rule::Entity::delete_many().filter(escalation_rule::Column::CompanyId.eq(company_id)).exec(&*txn).await?;
     let now = Utc::now();
@@ -436,11 +432,8 @@ pub async fn save_rules(db: &Db, caller: &Caller, company_id: i32, input: &Rules
             row => after.push(row?),
         }
     }
-    let summary = rules
-        .iter()
-        .map(|r| format!("第 {} 级 {} 分钟通知{}", r.level, r.after_minutes, r.notify.label()))
-        .collect::<Vec<_>>()
-        .join("；");
+    let summary =
+        rules.iter().map(|r| format!("第 {} 级 {} 分钟通知{}", r.level, r.after_minutes, r.notify.label())).collect::<Vec<_>>().join("；");
     let action = if before.is_empty() { AuditAction::Create } else { AuditAction::Update };
     audit::record(
         &*txn,

@@ -567,7 +567,6 @@ pub async fn act(db: &Db, caller: &Caller, tz: Tz, id: i32, version: i32, input:
 pub async fn act_in(txn: &DatabaseTransaction, caller: &Caller, tz: Tz, id: i32, version: i32, input: &ActInput) -> AppResult<WorkOrder> {
     let action = Action::from_code(&input.action).ok_or_else(|| AppError::field("action", "未知的操作"))?;
     caller.require(action.permission())?;
-    let txn = txn;
     let o = get_model(txn, caller, id).await?;
     let from = WorkOrderState::from_code(&o.state).unwrap_or(WorkOrderState::PendingDispatch);
     let to = from.transition(action).map_err(|m| AppError::Conflict(m.into()))?;

@@ -154,9 +154,12 @@ pub fn levels_due(rules: &[Rule], overdue_minutes: i64, current_level: i32) -> V
     due
 }
 
-/// The first missed due time at `now` of an order's clocks, each given as
-/// (due, met): a clock counts while it is unmet and its due time has passed.
-pub fn first_missed(clocks: &[(Option<DateTime<Utc>>, Option<DateTime<Utc>>)], now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+/// One clock of an order: its due time and when it was met, if ever.
+pub type Clock = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
+/// The first missed due time at `now` of an order's clocks: a clock counts
+/// while it is unmet and its due time has passed.
+pub fn first_missed(clocks: &[Clock], now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     clocks.iter().filter(|(_, met)| met.is_none()).filter_map(|(due, _)| *due).filter(|d| *d < now).min()
 }
 
@@ -241,7 +244,8 @@ mod tests {
         assert_eq!(check(&rules(&[-1])).unwrap_err()[0].message, "请填写 0 至 43200 之间的分钟数");
         assert!(check(&rules(&[0, MAX_AFTER_MINUTES])).is_ok());
         assert!(check(&rules(&[0, MAX_AFTER_MINUTES + 1])).is_err());
-        let skipped = [Rule { level: 1, after_minutes: 0, notify: Notify::Assignee }, Rule { level: 3, after_minutes: 10, notify: Notify::Managers }];
+        let skipped =
+            [Rule { level: 1, after_minutes: 0, notify: Notify::Assignee }, Rule { level: 3, after_minutes: 10, notify: Notify::Managers }];
         assert_eq!(check(&skipped).unwrap_err()[0].message, "升级级别须依次为第 1、2、3 级");
     }
 

@@ -46,15 +46,20 @@ impl CompanyQuery {
 }
 
 fn inputs_of(v: &RulesView) -> Vec<LevelInput> {
-    v.levels.iter().map(|l| LevelInput { after_minutes: l.after_minutes.to_string(), notify: l.notify.clone(), role_id: l.role_id }).collect()
+    v.levels
+        .iter()
+        .map(|l| LevelInput { after_minutes: l.after_minutes.to_string(), notify: l.notify.clone(), role_id: l.role_id })
+        .collect()
 }
 
 fn rules_form(company: i32, company_name: String, levels: &[LevelInput], roles: &[(i32, String)], is_default: bool) -> FormView {
     let mut sections = vec![Section::new(
         "",
-        vec![Field::new("text", "company_name", "适用公司", company_name)
-            .readonly()
-            .hint(if is_default { "尚未设置，以下为默认规则；保存后按本公司规则升级" } else { "工单超过响应、到场或完成时限后，按以下各级依次通知" })],
+        vec![Field::new("text", "company_name", "适用公司", company_name).readonly().hint(if is_default {
+            "尚未设置，以下为默认规则；保存后按本公司规则升级"
+        } else {
+            "工单超过响应、到场或完成时限后，按以下各级依次通知"
+        })],
     )];
     for level in 1..=MAX_LEVEL {
         let l = levels.get(level as usize - 1).cloned().unwrap_or_default();
@@ -105,13 +110,19 @@ fn typed_levels(f: &FormData) -> Vec<LevelInput> {
     levels
 }
 
-pub async fn save(State(st): State<SharedState>, auth: PageAuth, Query(q): Query<CompanyQuery>, f: FormData) -> Result<Response, PageError> {
+pub async fn save(
+    State(st): State<SharedState>,
+    auth: PageAuth,
+    Query(q): Query<CompanyQuery>,
+    f: FormData,
+) -> Result<Response, PageError> {
     let company = q.company(&auth.caller)?;
     let input = RulesInput { version: f.version(), levels: typed_levels(&f) };
     match escalation::save_rules(&st.db, &auth.caller, company, &input).await {
         Ok(_) => Ok(redirect_with_flash(&format!("{PAGE}?company={company}"), "升级规则已保存")),
         Err(e) => {
-            let (form, status) = refused(e, form_for(&st, &auth, company, &input.levels, input.version == 0).await?.version(input.version))?;
+            let (form, status) =
+                refused(e, form_for(&st, &auth, company, &input.levels, input.version == 0).await?.version(input.version))?;
             Ok(form_page(&st, &auth, "workorder", form, status).await)
         }
     }

@@ -27,7 +27,10 @@ async fn dispatched_order(agent: &Session, manager: &Session) -> Value {
     let (_, users) = manager.get("/api/v1/users?q=engineer").await;
     let engineer = id_where(&users, "username", "engineer");
     let (status, o) = agent
-        .post(&format!("/api/v1/work-orders/{}/actions", o["id"]), json!({"version": o["version"], "action": "dispatch", "assignee_id": engineer}))
+        .post(
+            &format!("/api/v1/work-orders/{}/actions", o["id"]),
+            json!({"version": o["version"], "action": "dispatch", "assignee_id": engineer}),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{o}");
     o
@@ -96,12 +99,17 @@ async fn an_overdue_order_escalates_once_per_level_to_the_assignee_then_dispatch
     let (_, inbox) = manager.get("/api/v1/notifications").await;
     let mut got = titles(&inbox);
     got.sort();
-    assert_eq!(got, [format!("工单 {number} 已超时（第 2 级升级）"), format!("工单 {number} 已超时（第 3 级升级）")], "the manager also dispatches");
+    assert_eq!(
+        got,
+        [format!("工单 {number} 已超时（第 2 级升级）"), format!("工单 {number} 已超时（第 3 级升级）")],
+        "the manager also dispatches"
+    );
     assert_eq!(gz.get("/api/v1/notifications").await.1["total"], 0, "another company's staff hear nothing");
     assert_eq!(escalate_and_deliver(&app, due + Duration::days(3)).await, 0, "nothing above level 3");
 
     let (_, now) = agent.get(&format!("/api/v1/work-orders/{}", o["id"])).await;
-    let notes: Vec<&str> = now["events"].as_array().unwrap().iter().filter(|e| e["action"] == "escalate").map(|e| e["note"].as_str().unwrap()).collect();
+    let notes: Vec<&str> =
+        now["events"].as_array().unwrap().iter().filter(|e| e["action"] == "escalate").map(|e| e["note"].as_str().unwrap()).collect();
     assert_eq!(notes.len(), 3, "{notes:?}");
     assert!(notes[1].starts_with("超时升级（第 2 级）：已通知") && notes[1].contains("李静") && notes[1].contains("王建国"), "{notes:?}");
     assert_eq!(notes[2], "超时升级（第 3 级）：已通知 王建国");
@@ -137,7 +145,11 @@ async fn the_inbox_is_the_readers_own() {
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains(o["number"].as_str().unwrap()) && page.contains("未读") && page.contains("全部标为已读"));
 
-    assert_eq!(agent.post(&format!("/api/v1/notifications/{id}/read"), json!({})).await.0, StatusCode::NOT_FOUND, "another user's notification");
+    assert_eq!(
+        agent.post(&format!("/api/v1/notifications/{id}/read"), json!({})).await.0,
+        StatusCode::NOT_FOUND,
+        "another user's notification"
+    );
     assert_eq!(agent.form(&format!("/inbox/{id}/open"), &[]).await.0, StatusCode::NOT_FOUND);
     assert_eq!(engineer.get("/api/v1/notifications/unread-count").await.1["count"], 1, "still unread");
 
@@ -174,12 +186,19 @@ async fn configured_rules_change_the_thresholds_and_are_checked() {
     assert_eq!(defaults, [(0, "assignee"), (60, "dispatchers"), (240, "managers")]);
 
     let level = |m: &str, notify: &str| json!({"after_minutes": m, "notify": notify});
-    let (status, err) =
-        manager.put("/api/v1/escalation-rules", json!({"version": 0, "levels": [level("0", "assignee"), level("30", "managers"), level("30", "managers")]})).await;
+    let (status, err) = manager
+        .put(
+            "/api/v1/escalation-rules",
+            json!({"version": 0, "levels": [level("0", "assignee"), level("30", "managers"), level("30", "managers")]}),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
     assert_eq!(err["error"]["fields"]["after_minutes_3"], "须晚于上一级（分钟数逐级递增）");
     let (status, err) = manager
-        .put("/api/v1/escalation-rules", json!({"version": 0, "levels": [level("x", "assignee"), level("10", "role"), level("20", "boss")]}))
+        .put(
+            "/api/v1/escalation-rules",
+            json!({"version": 0, "levels": [level("x", "assignee"), level("10", "role"), level("20", "boss")]}),
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let f = &err["error"]["fields"];
@@ -203,7 +222,10 @@ async fn configured_rules_change_the_thresholds_and_are_checked() {
     assert_eq!(saved["levels"].as_array().unwrap().len(), 2, "two levels are enough");
     let (status, _) = manager.put("/api/v1/escalation-rules", json!({"version": 0, "levels": [level("5", "assignee")]})).await;
     assert_eq!(status, StatusCode::CONFLICT, "a stale version is refused");
-    assert_eq!(agent.put("/api/v1/escalation-rules", json!({"version": 1, "levels": [level("5", "assignee")]})).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        agent.put("/api/v1/escalation-rules", json!({"version": 1, "levels": [level("5", "assignee")]})).await.0,
+        StatusCode::FORBIDDEN
+    );
     assert_eq!(gz.get(&format!("/api/v1/escalation-rules?company={sz}")).await.0, StatusCode::NOT_FOUND, "another company's rules");
 
     let o = dispatched_order(&agent, &manager).await;
@@ -222,7 +244,10 @@ async fn configured_rules_change_the_thresholds_and_are_checked() {
     assert!(html.contains("升级规则") && html.contains("第 3 级") && html.contains("维修工程师"), "the form with the role picker");
     assert_eq!(agent.page("/workorders/escalation").await.0, StatusCode::FORBIDDEN);
     let (status, html) = manager
-        .form("/workorders/escalation", &[("version", "1"), ("after_minutes_1", "30"), ("notify_1", "assignee"), ("after_minutes_2", "15"), ("notify_2", "managers")])
+        .form(
+            "/workorders/escalation",
+            &[("version", "1"), ("after_minutes_1", "30"), ("notify_1", "assignee"), ("after_minutes_2", "15"), ("notify_2", "managers")],
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("须晚于上一级") && html.contains("value=\"15\""), "the message beside the field, the input kept");
@@ -246,13 +271,10 @@ async fn an_undeliverable_event_is_kept_with_its_error_and_retried_with_backoff(
     app::demo::bootstrap(&app.db).await.unwrap();
     let txn = app.db.begin().await.unwrap();
     app::outbox::publish(&*txn, "fax", &json!({"to": "0755-0000"})).await.unwrap();
-    let notice = app::outbox::Notice {
-        user_ids: vec![1, 1],
-        title: "测试通知".into(),
-        body: "内容".into(),
-        link: "/".into(),
-        kind: "test".into(),
-    };
+    let notice =
+        app::outbox::Notice {
+            user_ids: vec![1, 1], title: "测试通知".into(), body: "内容".into(), link: "/".into(), kind: "test".into()
+        };
     app::outbox::publish(&*txn, app::outbox::NOTIFY, &notice).await.unwrap();
     txn.commit().await.unwrap();
 

@@ -294,7 +294,10 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
             vec![("customer_code", "G1-0101"), ("role", "resident"), ("date", "2026-01-01")],
         ),
         (format!("/occupancy/{}/move-out", r.occupancy), vec![("date", "2026-02-01"), ("reason", "X"), ("version", "1")]),
-        (format!("/workorders/escalation?company={}", r.company), vec![("after_minutes_1", "0"), ("notify_1", "assignee"), ("version", "0")]),
+        (
+            format!("/workorders/escalation?company={}", r.company),
+            vec![("after_minutes_1", "0"), ("notify_1", "assignee"), ("version", "0")],
+        ),
         (format!("/inbox/{notification}/open"), vec![]),
     ];
     for (path, fields) in &page_writes {
