@@ -334,13 +334,30 @@ async fn roles_of(db: &impl ConnectionTrait, caller: &Caller, company_id: i32) -
 /// One level as typed.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct LevelInput {
-    /// Minutes after the first missed due time, e.g. `"60"`.
+    /// Minutes after the first missed due time, e.g. `60` or `"60"`.
+    #[serde(deserialize_with = "text_or_number")]
+    #[schema(value_type = String)]
     pub after_minutes: String,
     /// `assignee`, `dispatchers`, `managers` or `role`.
     pub notify: String,
     /// The role told, when `notify` is `role`.
     #[serde(default)]
     pub role_id: Option<i32>,
+}
+
+/// Minutes as a form types them (`"60"`) or as `RulesView` answers them
+/// (`60`), so an API client can send back what it read.
+fn text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Minutes {
+        Text(String),
+        Number(i64),
+    }
+    Ok(match Minutes::deserialize(d)? {
+        Minutes::Text(t) => t,
+        Minutes::Number(n) => n.to_string(),
+    })
 }
 
 /// A company's levels, first to last (one to three).

@@ -212,7 +212,7 @@ async fn configured_rules_change_the_thresholds_and_are_checked() {
     let (status, saved) = manager
         .put(
             "/api/v1/escalation-rules",
-            json!({"version": 0, "levels": [level("10", "dispatchers"), {"after_minutes": "20", "notify": "role", "role_id": engineers}]}),
+            json!({"version": 0, "levels": [level("10", "dispatchers"), {"after_minutes": 20, "notify": "role", "role_id": engineers}]}),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{saved}");
