@@ -94,12 +94,12 @@ pub async fn scan(db: &Db, tz: Tz, now: DateTime<Utc>) -> AppResult<usize> {
                 Entry::Occupied(e) => e.into_mut(),
                 Entry::Vacant(e) => e.insert(rules_of(&db.conn, o.company_id).await?),
             };
-            let Some((since, clock)) = first_missed(&o, now) else { continue };
-            let levels = escalation::levels_due(company_rules, (now - since).num_minutes(), o.escalation_level);
+            let Some(missed) = first_missed(&o, now) else { continue };
+            let levels = escalation::levels_due(company_rules, (now - missed.since).num_minutes(), o.escalation_level);
             if levels.is_empty() {
                 continue;
             }
-            match escalate(db, tz, &o, company_rules, &levels, since, clock, now).await {
+            match escalate(db, tz, &o, company_rules, &levels, &missed, now).await {
                 Ok(true) => fired += levels.len(),
                 Ok(false) => {}
                 // One order that cannot be escalated must not hold up the others.
@@ -110,27 +110,22 @@ pub async fn scan(db: &Db, tz: Tz, now: DateTime<Utc>) -> AppResult<usize> {
     Ok(fired)
 }
 
-/// The first missed due time of an order with the name of its clock.
-fn first_missed(o: &WorkOrder, now: DateTime<Utc>) -> Option<(DateTime<Utc>, &'static str)> {
+/// The first missed due time of an order and the name of its clock.
+struct Missed {
+    since: DateTime<Utc>,
+    clock: &'static str,
+}
+
+fn first_missed(o: &WorkOrder, now: DateTime<Utc>) -> Option<Missed> {
     let clocks = [(o.response_due, o.responded_at, "响应"), (o.onsite_due, o.arrived_at, "到场"), (o.complete_due, o.completed_at, "完成")];
     let since = escalation::first_missed(&clocks.map(|(due, met, _)| (due, met)), now)?;
     let clock = clocks.iter().find(|(due, met, _)| met.is_none() && *due == Some(since)).map_or("完成", |c| c.2);
-    Some((since, clock))
+    Some(Missed { since, clock })
 }
 
 /// Fires `levels` for one order in one transaction; `false` when another
 /// process escalated it meanwhile.
-#[allow(clippy::too_many_arguments)]
-async fn escalate(
-    db: &Db,
-    tz: Tz,
-    o: &WorkOrder,
-    rules: &[Rule],
-    levels: &[i32],
-    since: DateTime<Utc>,
-    clock: &str,
-    now: DateTime<Utc>,
-) -> AppResult<bool> {
+async fn escalate(db: &Db, tz: Tz, o: &WorkOrder, rules: &[Rule], levels: &[i32], missed: &Missed, now: DateTime<Utc>) -> AppResult<bool> {
     let level = *levels.last().expect("levels to fire");
     let txn = db.begin().await?;
     let claimed = work_order::Entity::update_many()
@@ -144,9 +139,12 @@ async fn escalate(
     }
     let system = Caller::system();
     let project = project::Entity::find_by_id(o.project_id).one(&*txn).await?.ok_or(AppError::NotFound)?;
-    let overdue = escalation::overdue_text((now - since).num_minutes());
-    let due = since.with_timezone(&tz).format("%Y-%m-%d %H:%M");
+    let overdue = escalation::overdue_text((now - missed.since).num_minutes());
+    let due = missed.since.with_timezone(&tz).format("%Y-%m-%d %H:%M");
     let what: String = o.description.chars().take(60).collect();
+    let place =
+        [project.name.as_str(), o.public_area.as_str(), o.category.as_str()].into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>();
+    let body = format!("{}：{what}。{}时限 {due}，已超时 {overdue}。", place.join(" "), missed.clock);
     for rule in rules.iter().filter(|r| levels.contains(&r.level)) {
         let people = recipients(&*txn, o, &project, rule.notify.for_order(o.assignee_id.is_some())).await?;
         let names: Vec<String> = people.iter().map(|u| u.display_name.clone()).collect();
@@ -155,7 +153,7 @@ async fn escalate(
             let notice = Notice {
                 user_ids: people.iter().map(|u| u.id).collect(),
                 title: format!("工单 {} 已超时（第 {} 级升级）", o.number, rule.level),
-                body: format!("{} {}：{}，{}。{clock}时限 {due}，已超时 {overdue}。", project.name, o.category, what, o.contact_name),
+                body: body.clone(),
                 link: format!("/workorders/{}", o.id),
                 kind: "escalation".into(),
             };

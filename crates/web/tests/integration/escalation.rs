@@ -74,7 +74,8 @@ async fn an_overdue_order_escalates_once_per_level_to_the_assignee_then_dispatch
     assert_eq!(n["kind"], "escalation");
     assert_eq!(n["link"], format!("/workorders/{}", o["id"]));
     assert!(n["title"].as_str().unwrap().contains(number) && n["title"].as_str().unwrap().contains("第 1 级"), "{n}");
-    assert!(n["body"].as_str().unwrap().contains("已超时 30 分钟"), "{n}");
+    let body = n["body"].as_str().unwrap();
+    assert!(body.starts_with("君林天下 3栋电梯厅 电梯：电梯困人。响应时限 ") && body.ends_with("已超时 30 分钟。"), "{n}");
     assert!(n["read_at"].is_null());
     assert_eq!(agent.get("/api/v1/notifications").await.1["total"], 0, "level 1 is the assignee's alone");
     assert_eq!(engineer.get("/api/v1/notifications/unread-count").await.1["count"], 1);
