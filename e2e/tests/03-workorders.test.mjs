@@ -15,7 +15,7 @@
 // company, office and project made in 01 and the room and customer made in 02,
 // and creates two staff accounts (an agent and an engineer) through the API as
 // the admin. Like 01 and 02 the steps share pages and run in order; after the
-// first failure the rest are skipped. Screenshots are numbered from 60.
+// first failure the rest are skipped. Screenshots are numbered from 70.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -184,7 +184,7 @@ step('61 the agent finds the caller by the last four digits of the phone', async
   assert.ok(options.includes(hit.text), `the picker lists "${hit.text}": ${options}`);
   await picker.fill(hit.text);
   assert.equal(await field(page, '联系电话').inputValue(), PHONE, 'the contact phone is the customer’s');
-  await shot(page, '60-new-order-picked');
+  await shot(page, '70-new-order-picked');
 });
 
 step('62 the agent fills in the repair and saves it', async () => {
@@ -202,7 +202,7 @@ step('62 the agent fills in the repair and saves it', async () => {
   for (const text of [ROOM, PHONE, '水龙头漏水', DESCRIPTION, '服务时效', '响应（接单）', '到场', '完成']) {
     assert.ok(body.includes(text), `the order page shows ${text}`);
   }
-  await shot(page, '61-order-created');
+  await shot(page, '71-order-created');
   assert.equal(await stat('待派工工单'), pendingBefore + 1, 'one more order waits for dispatch');
 });
 
@@ -239,14 +239,14 @@ step('65 the engineer completes it with materials and labour; the fee is exact',
   await page.getByLabel('数量').nth(1).fill('2.5');
   await page.getByLabel('单价').nth(1).fill('1.15');
   await field(page, '人工费（元）').fill('50');
-  await shot(page, '62-completion-form');
+  await shot(page, '72-completion-form');
   await clickAndWait(page, page.getByRole('button', { name: '完工', exact: true }));
   assert.equal(await stateTag(), '已完工');
   // 35.50 + 2.5 × 1.15 = 2.875 → 2.88 (rounded once per line) + 50.00 = 88.38
   const fees = await page.locator('section', { hasText: '材料与费用' }).innerText();
   assert.match(fees, /¥2\.88/);
   assert.match(fees, /¥88\.38/);
-  await shot(page, '63-completed');
+  await shot(page, '73-completed');
   await logout(ENGINEER);
 });
 
@@ -267,7 +267,7 @@ step('67 the agent records the return visit; the timeline has every step', async
   await chooseOption(field(page, '满意度'), '非常满意');
   await chooseOption(field(page, '回访方式'), '电话');
   await field(page, '客户意见').fill('师傅准时上门，修得很好');
-  await shot(page, '64-visit-form');
+  await shot(page, '74-visit-form');
   await clickAndWait(page, page.getByRole('button', { name: '保存回访' }));
   assert.match(await toastText(page), new RegExp(`已记录工单 ${orderNumber} 的回访`));
   await goto(`/workorders/${orderId}`);
@@ -275,7 +275,7 @@ step('67 the agent records the return visit; the timeline has every step', async
   const timeline = await page.locator('ul.timeline').innerText();
   for (const s of ['派工', '接单', '到场处理', '完工', '客户验收', '回访']) assert.ok(timeline.includes(s), `timeline has ${s}:\n${timeline}`);
   assert.match(await page.locator('#visits').innerText(), /非常满意/);
-  await shot(page, '65-order-visited');
+  await shot(page, '75-order-visited');
   assert.equal(await stat('待回访工单'), visitsBefore, 'visited: back to the count before');
 });
 
@@ -284,6 +284,6 @@ step('68 the printable 报修受理单', async () => {
   const text = await page.locator('body').innerText();
   for (const s of ['报修受理单', orderNumber, ROOM, DESCRIPTION]) assert.ok(text.includes(s), `the slip shows ${s}`);
   assert.equal(await page.locator('nav').count(), 0, 'no navigation on the slip');
-  await shot(page, '66-print-slip');
+  await shot(page, '76-print-slip');
   assert.deepEqual(jsErrors, [], 'no script errors on the way');
 });

@@ -37,6 +37,12 @@ impl WriteTxn {
         self.txn.commit().await?;
         Ok(())
     }
+
+    /// Undoes the transaction now (dropping it also does, but later).
+    pub async fn rollback(self) -> AppResult<()> {
+        self.txn.rollback().await?;
+        Ok(())
+    }
 }
 
 impl Db {

@@ -88,14 +88,45 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     println!("管家已启动: http://{addr}/");
     // The demo keeps its photos apart, as it keeps its own database file.
     let blobs = app::storage::FsBlobStore::new(config.data_dir.join(if demo { "blobs-demo" } else { "blobs" }));
+    let worker = tokio::spawn(worker(db.clone(), config.timezone));
     let state = web::AppState { db, tz: config.timezone, secure_cookies: config.secure_cookies, blobs: std::sync::Arc::new(blobs) };
     let app = web::router(state);
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+    let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
-        .await?;
+        .await;
+    worker.abort();
+    served?;
     Ok(())
+}
+
+/// The background worker of `serve`: escalates overdue work orders every
+/// minute and delivers the outbox every five seconds. A failure is logged
+/// and tried again on the next tick; it never takes the server down. Every
+/// step is its own transaction, so stopping between ticks loses nothing, and
+/// several server processes may run it at once (escalations and deliveries
+/// are claimed with guarded updates).
+async fn worker(db: app::Db, tz: chrono_tz::Tz) {
+    use tokio::time::{interval, Duration, MissedTickBehavior};
+    let mut scan = interval(Duration::from_secs(60));
+    let mut deliver = interval(Duration::from_secs(5));
+    scan.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    deliver.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = scan.tick() => match app::workorder::escalation::scan(&db, tz, chrono::Utc::now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(levels = n, "overdue work orders escalated"),
+                Err(e) => tracing::error!(error = ?e, "escalation scan failed"),
+            },
+            _ = deliver.tick() => {
+                if let Err(e) = app::outbox::deliver_pending(&db, chrono::Utc::now()).await {
+                    tracing::error!(error = ?e, "outbox delivery failed");
+                }
+            }
+        }
+    }
 }
 
 /// Prometheus metrics on their own listener, so they are never exposed on

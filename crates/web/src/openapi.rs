@@ -54,6 +54,8 @@ impl Modify for BearerAuth {
         workorder::api::list, workorder::api::create, workorder::api::get_one, workorder::api::act, workorder::api::lookup, workorder::service_settings::api_targets, workorder::service_settings::api_save_target, workorder::service_settings::api_warranties, workorder::service_settings::api_save_warranty,
         workorder::api::add_photos, workorder::api::list_photos, workorder::api::photo_bytes,
         visit::api::list, visit::api::queue, visit::api::get_one, visit::api::create,
+        workorder::escalation::get_rules, workorder::escalation::put_rules,
+        messaging::inbox::list, messaging::inbox::unread_count, messaging::inbox::read, messaging::inbox::read_all,
         report::workbench_api,
         report::measures::api,
     )

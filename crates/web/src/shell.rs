@@ -26,6 +26,8 @@ pub struct Shell {
     /// The flash reports a refusal rather than a success.
     pub flash_error: bool,
     pub todo_count: u64,
+    /// Unread notifications, on the bell (通知) of the quick toolbar.
+    pub unread_count: u64,
     /// Shows 新建工单 in the quick toolbar.
     pub can_create_order: bool,
 }
@@ -59,6 +61,7 @@ const MODULES: &[Module] = &[
             ("我的工单", "/workorders?mine=1", "workorder.handle"),
             ("超时工单", "/workorders?overdue=1", "workorder.view"),
             ("服务参数", "/workorders/settings", "workorder.configure"),
+            ("升级规则", "/workorders/escalation", "workorder.configure"),
         ],
     },
     Module {
@@ -140,6 +143,7 @@ impl Shell {
             flash: auth.flash.as_deref().map(|f| f.trim_start_matches('!').to_string()),
             flash_error: auth.flash.as_deref().is_some_and(|f| f.starts_with('!')),
             todo_count: 0,
+            unread_count: 0,
             can_create_order: caller.can("workorder.create") && !caller.must_change_password,
         }
     }
@@ -162,7 +166,9 @@ pub fn render(t: &impl askama::Template, flash_shown: bool) -> Response {
 /// Builds the frame for a page, with the caller's org name.
 pub async fn shell(st: &crate::AppState, auth: &PageAuth, module: &str, title: &str) -> Shell {
     let org_name = app::org::unit::name_of(&st.db, auth.caller.company_id.unwrap_or(auth.caller.org_unit_id)).await.unwrap_or_default();
-    Shell::new(auth, module, title, org_name)
+    let mut s = Shell::new(auth, module, title, org_name);
+    s.unread_count = app::messaging::inbox::unread_count(&st.db, &auth.caller).await.unwrap_or(0);
+    s
 }
 
 #[derive(askama::Template)]

@@ -55,7 +55,7 @@ impl<'a> Change<'a> {
 pub async fn record(db: &impl ConnectionTrait, caller: &Caller, change: Change<'_>) -> AppResult<()> {
     let row = audit_log::ActiveModel {
         at: Set(Utc::now()),
-        user_id: Set(Some(caller.user_id)),
+        user_id: Set((!caller.is_system()).then_some(caller.user_id)),
         user_name: Set(caller.display_name.clone()),
         ip: Set(caller.ip.clone()),
         company_id: Set(change.company_id.or(caller.company_id)),

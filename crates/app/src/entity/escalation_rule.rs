@@ -10,7 +10,7 @@ pub struct Model {
     pub company_id: i32,
     pub level: i32,
     pub after_minutes: i32,
-    /// `assignee` or `role`.
+    /// `assignee`, `dispatchers`, `managers` or `role` (`domain::workorder::escalation::Notify`).
     pub notify: String,
     pub role_id: Option<i32>,
     pub version: i32,

@@ -14,6 +14,8 @@ pub struct Model {
     pub last_error: Option<String>,
     pub created_at: DateTimeUtc,
     pub processed_at: Option<DateTimeUtc>,
+    /// A failed event is not tried again before this time (backoff).
+    pub next_attempt_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

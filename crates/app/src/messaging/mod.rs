@@ -1,4 +1,6 @@
-//! Messaging. This foundation holds announcements to staff (SYS-8); SMS,
-//! e-mail and event notifications join them in the messaging issue.
+//! Messaging: announcements to staff (SYS-8) and the in-app inbox of event
+//! notifications (`inbox`, filled by the outbox worker); SMS and e-mail
+//! channels join them in the messaging issue.
 
 pub mod announcement;
+pub mod inbox;

@@ -10,6 +10,7 @@ mod m20261122_000004_import;
 mod m20261122_000005_workorder;
 mod m20261122_000006_workorder_fees;
 mod m20261201_000007_service;
+mod m20261201_000010_escalation;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_workorder::Migration),
             Box::new(m20261122_000006_workorder_fees::Migration),
             Box::new(m20261201_000007_service::Migration),
+            Box::new(m20261201_000010_escalation::Migration),
         ]
     }
 }

@@ -27,6 +27,7 @@ use crate::{
     settings, AppError, AppResult, Caller, Db, Page, PageRequest,
 };
 
+pub mod escalation;
 pub mod history;
 pub mod lookup;
 pub mod photo;
@@ -164,8 +165,12 @@ async fn views(db: &impl ConnectionTrait, rows: Vec<WorkOrder>, with_events: boo
                 .map(|e| EventView {
                     at: e.at,
                     user_name: e.user_name,
-                    action_label: Action::from_code(&e.action)
-                        .map_or(if e.action == photo::EVENT { photo::EVENT_LABEL } else { "新建" }, Action::label),
+                    action_label: match Action::from_code(&e.action) {
+                        Some(a) => a.label(),
+                        None if e.action == photo::EVENT => photo::EVENT_LABEL,
+                        None if e.action == domain::workorder::escalation::EVENT_ACTION => domain::workorder::escalation::EVENT_LABEL,
+                        None => "新建",
+                    },
                     to_state_label: WorkOrderState::from_code(&e.to_state).map_or("", WorkOrderState::label),
                     action: e.action,
                     note: e.note,

@@ -2,6 +2,7 @@
 //! working calendar and the service measures. The work-order use cases and
 //! pages build on these.
 
+pub mod escalation;
 pub mod measures;
 pub mod photo;
 mod sla;

@@ -1,6 +1,7 @@
-//! Announcements to staff (SYS-8) — pages and API.
+//! Announcements to staff (SYS-8) and the in-app inbox (通知) — pages and API.
 
 pub mod api;
+pub mod inbox;
 mod pages;
 
 use axum::{
@@ -20,6 +21,7 @@ pub fn routes() -> Router<SharedState> {
         .route("/system/announcements/{id}/publish", post(pages::publish))
         .route("/system/announcements/{id}/withdraw", post(pages::withdraw))
         .merge(api::routes())
+        .merge(inbox::routes())
 }
 
 /// `datetime-local` input value ↔ UTC, in the company's zone.

@@ -2,6 +2,7 @@
 //! actions and timeline — pages and API.
 
 pub mod api;
+pub mod escalation;
 pub mod photo;
 pub mod service_settings;
 
@@ -50,6 +51,7 @@ pub fn routes() -> Router<SharedState> {
         .merge(api::routes())
         .merge(service_settings::routes())
         .merge(photo::routes())
+        .merge(escalation::routes())
 }
 
 /// State colours of UI.md: waiting blue, in hand orange, done green, closed grey.

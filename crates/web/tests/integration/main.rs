@@ -9,6 +9,7 @@ mod import;
 mod audit;
 mod auth;
 mod customer;
+mod escalation;
 mod locking;
 mod measures;
 mod ops;

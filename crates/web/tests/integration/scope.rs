@@ -71,6 +71,9 @@ async fn snapshot(s: &Session, r: &Records) -> Vec<Value> {
         format!("/api/v1/rooms/{}/occupancy", r.room),
         format!("/api/v1/work-orders/{}", r.order),
         format!("/api/v1/return-visits/{}", r.visit),
+        format!("/api/v1/escalation-rules?company={}", r.company),
+        format!("/api/v1/sla-targets?company={}", r.company),
+        format!("/api/v1/warranty-periods?company={}", r.company),
     ] {
         let (status, body) = s.get(&path).await;
         assert_eq!(status, StatusCode::OK, "B sees its own {path}");
@@ -172,6 +175,19 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
         visit: care_visit["id"].as_i64().unwrap(),
     };
     let rename_id = rename_order["id"].as_i64().unwrap();
+    let txn = app.db.begin().await.unwrap();
+    let notice = app::outbox::Notice {
+        user_ids: vec![r.user as i32],
+        title: "广州工单超时".into(),
+        body: "x".into(),
+        link: "/".into(),
+        kind: "escalation".into(),
+    };
+    app::outbox::publish(&*txn, app::outbox::NOTIFY, &notice).await.unwrap();
+    txn.commit().await.unwrap();
+    app::outbox::deliver_pending(&app.db, chrono::Utc::now()).await.unwrap();
+    let gz_agent = app.login("gz_agent").await;
+    let notification = gz_agent.get("/api/v1/notifications").await.1["items"][0]["id"].as_i64().unwrap();
     let before = snapshot(&b, &r).await;
     let audit_before = b.get("/api/v1/audit-logs?per_page=1").await.1["total"].clone();
 
@@ -196,6 +212,9 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
         format!("/api/v1/return-visits/{}", r.visit),
         format!("/api/v1/work-order-measures?project_id={}", r.project),
         format!("/api/v1/work-order-measures?engineer_id={}", r.user),
+        format!("/api/v1/escalation-rules?company={}", r.company),
+        format!("/api/v1/sla-targets?company={}", r.company),
+        format!("/api/v1/warranty-periods?company={}", r.company),
     ];
     for path in &reads {
         let (status, body) = a.get(path).await;
@@ -251,6 +270,18 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
             json!({"work_order_id": r.order, "version": r.order_version, "method": "phone", "satisfaction": "satisfied"}),
         ),
         (Method::POST, "/api/v1/return-visits".into(), json!({"customer_id": r.customer, "method": "phone", "satisfaction": "satisfied"})),
+        (
+            Method::PUT,
+            format!("/api/v1/escalation-rules?company={}", r.company),
+            json!({"version": 0, "levels": [{"after_minutes": "0", "notify": "assignee"}]}),
+        ),
+        (Method::POST, format!("/api/v1/notifications/{notification}/read"), json!({})),
+        (
+            Method::PUT,
+            format!("/api/v1/sla-targets?company={}", r.company),
+            json!({"category": "水电", "priority": "normal", "response_minutes": "1", "onsite_minutes": "2", "complete_minutes": "3"}),
+        ),
+        (Method::PUT, format!("/api/v1/warranty-periods?company={}", r.company), json!({"category": "水电", "months": "1"})),
     ];
     for (method, path, body) in &writes {
         let (status, answer) = a.send(method.clone(), path, body.clone()).await;
@@ -290,6 +321,8 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
         format!("/visits/care/new?customer_id={}", r.customer),
         format!("/reports/workorder-measures?project_id={}", r.project),
         format!("/reports/workorder-measures/export?engineer_id={}", r.user),
+        format!("/workorders/escalation?company={}", r.company),
+        format!("/workorders/settings?company={}", r.company),
     ];
     for path in &page_reads {
         let (status, _) = a.page(path).await;
@@ -330,6 +363,22 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
         (format!("/occupancy/{}/move-out", r.occupancy), vec![("date", "2026-02-01"), ("reason", "X"), ("version", "1")]),
         (format!("/visits/new?work_order_id={}", r.order), vec![("method", "phone"), ("satisfaction", "satisfied"), ("version", "1")]),
         (format!("/visits/care/new?customer_id={}", r.customer), vec![("method", "phone"), ("satisfaction", "satisfied")]),
+        (
+            format!("/workorders/escalation?company={}", r.company),
+            vec![("after_minutes_1", "0"), ("notify_1", "assignee"), ("version", "0")],
+        ),
+        (format!("/inbox/{notification}/open"), vec![]),
+        (
+            format!("/workorders/settings/sla?company={}", r.company),
+            vec![
+                ("category", "水电"),
+                ("priority", "normal"),
+                ("response_minutes", "1"),
+                ("onsite_minutes", "2"),
+                ("complete_minutes", "3"),
+            ],
+        ),
+        (format!("/workorders/settings/warranty?company={}", r.company), vec![("category", "水电"), ("months", "1")]),
     ];
     for (path, fields) in &page_writes {
         let (status, _) = a.form(path, fields).await;
@@ -373,6 +422,7 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
         ("/api/v1/audit-logs?per_page=100", "广州停水通知"),
         ("/api/v1/return-visits", "广州关怀"),
         ("/api/v1/return-visits/queue", "广州漏水"),
+        ("/api/v1/notifications", "广州工单超时"),
     ] {
         let (status, body) = a.get(path).await;
         assert_eq!(status, StatusCode::OK);
@@ -381,6 +431,7 @@ async fn another_companys_records_are_not_found_for_every_endpoint() {
 
     assert_eq!(snapshot(&b, &r).await, before, "B's records are unchanged");
     assert_eq!(b.get("/api/v1/audit-logs?per_page=1").await.1["total"], audit_before, "no audit rows were written in B");
+    assert_eq!(gz_agent.get("/api/v1/notifications/unread-count").await.1["count"], 1, "B's notification is still unread");
 }
 
 #[tokio::test]
