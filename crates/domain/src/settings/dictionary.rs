@@ -40,6 +40,11 @@ pub const DICTIONARIES: &[DictionaryType] = &[
     DictionaryType {
         code: "moveout_reason", label: "迁出原因", defaults: &["房屋出售", "租约到期", "提前退租", "搬迁", "其他"]
     },
+    DictionaryType {
+        code: "repair_phrase",
+        label: "报修常用语",
+        defaults: &["水龙头漏水", "下水道堵塞", "灯具不亮", "门锁损坏", "窗户关不严", "墙面渗水", "电源跳闸", "马桶漏水"],
+    },
     DictionaryType { code: "visit_method", label: "回访方式", defaults: &["电话", "上门", "短信", "微信"] },
     DictionaryType {
         code: "bank",
