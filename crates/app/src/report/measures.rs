@@ -21,7 +21,7 @@ use domain::{
     },
     FieldErrors,
 };
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
 use serde::{Deserialize, Serialize};
 
 use crate::{
@@ -396,15 +396,7 @@ pub async fn this_month(db: &Db, caller: &Caller, tz: Tz) -> AppResult<MeasuresV
 /// enabled users of the caller's units, by name.
 pub async fn engineers(db: &Db, caller: &Caller) -> AppResult<Vec<(i32, String)>> {
     caller.require("report.view")?;
-    Ok(user::Entity::find()
-        .filter(caller.units_condition(user::Column::OrgUnitId))
-        .filter(user::Column::Enabled.eq(true))
-        .order_by_asc(user::Column::DisplayName)
-        .all(&db.conn)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, format!("{}（{}）", u.display_name, u.username)))
-        .collect())
+    crate::workorder::staff(db, caller).await
 }
 
 #[cfg(test)]

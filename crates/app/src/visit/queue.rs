@@ -71,12 +71,7 @@ pub async fn queue(db: &Db, caller: &Caller, req: &PageRequest, f: &QueueFilter)
         cond = cond.add(work_order::Column::ProjectId.eq(p));
     }
     if let Some(k) = req.keyword() {
-        cond = cond.add(
-            Condition::any()
-                .add(work_order::Column::Number.contains(&k))
-                .add(work_order::Column::Description.contains(&k))
-                .add(work_order::Column::ContactPhone.contains(&k)),
-        );
+        cond = cond.add(crate::workorder::keyword_condition(&k));
     }
     let q = work_order::Entity::find().filter(cond);
     let total = q.clone().count(&db.conn).await?;

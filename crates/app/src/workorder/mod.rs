@@ -243,6 +243,14 @@ fn visible(caller: &Caller) -> AppResult<Condition> {
     }
 }
 
+/// What the keyword box of an order list searches: number, content, phone.
+pub(crate) fn keyword_condition(k: &str) -> Condition {
+    Condition::any()
+        .add(work_order::Column::Number.contains(k))
+        .add(work_order::Column::Description.contains(k))
+        .add(work_order::Column::ContactPhone.contains(k))
+}
+
 /// Open orders whose completion, response or on-site clock has run out.
 fn overdue_condition(now: DateTime<Utc>) -> Condition {
     let open: Vec<&str> = WorkOrderState::ALL.iter().filter(|s| s.is_open()).map(|s| s.code()).collect();
@@ -279,12 +287,7 @@ pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, f: &WorkOrderFilt
         cond = cond.add(work_order::Column::CustomerId.eq(c));
     }
     if let Some(k) = req.keyword() {
-        cond = cond.add(
-            Condition::any()
-                .add(work_order::Column::Number.contains(&k))
-                .add(work_order::Column::Description.contains(&k))
-                .add(work_order::Column::ContactPhone.contains(&k)),
-        );
+        cond = cond.add(keyword_condition(&k));
     }
     let q = work_order::Entity::find().filter(cond);
     let total = q.clone().count(&db.conn).await?;
@@ -738,6 +741,12 @@ pub async fn act_in(txn: &DatabaseTransaction, caller: &Caller, tz: Tz, id: i32,
 /// Staff who may handle orders, for the dispatch picker.
 pub async fn engineers(db: &Db, caller: &Caller) -> AppResult<Vec<(i32, String)>> {
     caller.require("workorder.dispatch")?;
+    staff(db, caller).await
+}
+
+/// Enabled users of the caller's units by name, as `姓名（登录名）`; the
+/// caller of this checks the permission of the list it fills.
+pub(crate) async fn staff(db: &Db, caller: &Caller) -> AppResult<Vec<(i32, String)>> {
     Ok(user::Entity::find()
         .filter(caller.units_condition(user::Column::OrgUnitId))
         .filter(user::Column::Enabled.eq(true))

@@ -444,6 +444,15 @@ pub async fn update(State(st): State<SharedState>, auth: PageAuth, Path(id): Pat
     }
 }
 
+/// A work order on the 360 page, with its completion clock (SLA-2).
+struct OrderRow {
+    order: app::workorder::WorkOrder,
+    state: &'static str,
+    created: String,
+    due: String,
+    overdue: bool,
+}
+
 #[derive(Template)]
 #[template(path = "customer/show.html")]
 struct ShowPage {
@@ -455,7 +464,7 @@ struct ShowPage {
     renames: Vec<RenameView>,
     timeline: Vec<(String, String, String)>,
     /// The customer's work orders: (id, number, state, category, description, created).
-    orders: Vec<(i32, String, &'static str, String, String, String)>,
+    orders: Vec<OrderRow>,
     can_edit: bool,
     can_rename: bool,
     can_disable: bool,
@@ -486,8 +495,12 @@ pub async fn show(State(st): State<SharedState>, auth: PageAuth, Path(id): Path<
             .await?
             .items
             .into_iter()
-            .map(|o| {
-                (o.order.id, o.order.number, o.state_label, o.order.category, o.order.description, local_time(st.tz, o.order.created_at))
+            .map(|o| OrderRow {
+                created: local_time(st.tz, o.order.created_at),
+                due: crate::view::local_time_opt(st.tz, o.order.complete_due),
+                overdue: o.overdue,
+                state: o.state_label,
+                order: o.order,
             })
             .collect()
     } else {
