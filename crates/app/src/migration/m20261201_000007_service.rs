@@ -21,7 +21,7 @@ fn work_order_columns() -> Vec<ColumnDef> {
         integer("reopen_count").default(0).to_owned(),
         integer("escalation_level").default(0).to_owned(),
         timestamp_with_time_zone_null("visited_at"),
-        string_len("satisfaction", 16).default("").to_owned(),
+        string_len("satisfaction", 32).default("").to_owned(),
     ]
 }
 
@@ -90,7 +90,7 @@ impl MigrationTrait for Migration {
                     .col(integer_null("work_order_id"))
                     .col(string_len("kind", 16))
                     .col(string_len("method", 16))
-                    .col(string_len("satisfaction", 16))
+                    .col(string_len("satisfaction", 32))
                     .col(string_len("attitude", 16).default(""))
                     .col(text("content"))
                     .col(string_len("follow_up", 16).default("none"))
