@@ -282,7 +282,7 @@ step('67 the agent records the return visit; the timeline has every step', async
 step('68 the printable 报修受理单', async () => {
   await goto(`/workorders/${orderId}/print`);
   const text = await page.locator('body').innerText();
-  for (const s of ['报修受理单', orderNumber, ROOM, DESCRIPTION]) assert.ok(text.includes(s), `the slip shows ${s}`);
+  for (const s of ['报修受理单', orderNumber, ROOM, DESCRIPTION, '更换水龙头阀芯', '¥88.38']) assert.ok(text.includes(s), `the slip shows ${s}`);
   assert.equal(await page.locator('nav').count(), 0, 'no navigation on the slip');
   await shot(page, '76-print-slip');
   assert.deepEqual(jsErrors, [], 'no script errors on the way');
