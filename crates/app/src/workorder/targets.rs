@@ -34,8 +34,16 @@ pub async fn for_order(
         .filter(Condition::any().add(sla_target::Column::Category.eq(category)).add(sla_target::Column::Category.eq("")))
         .all(db)
         .await?;
-    let row = rows.iter().find(|r| r.category == category).or_else(|| rows.first());
-    Ok(row.map_or_else(|| Targets::default_for_category(category, emergency, working_day), targets_of))
+    Ok(in_force(&rows, category, emergency, working_day))
+}
+
+/// The targets in force among a company's rows: the category's own row for
+/// the priority, else the company's row for the priority (category ""),
+/// else the defaults.
+fn in_force(rows: &[sla_target::Model], category: &str, emergency: bool, working_day: Duration) -> Targets {
+    let priority = if emergency { "emergency" } else { "normal" };
+    let of = |c: &str| rows.iter().find(|r| r.priority == priority && r.category == c);
+    of(category).or_else(|| of("")).map_or_else(|| Targets::default_for_category(category, emergency, working_day), targets_of)
 }
 
 fn targets_of(r: &sla_target::Model) -> Targets {
@@ -73,7 +81,7 @@ pub async fn list_targets(db: &Db, caller: &Caller, company_id: i32) -> AppResul
         for emergency in [true, false] {
             let priority = if emergency { "emergency" } else { "normal" };
             let own = rows.iter().find(|r| r.category == category && r.priority == priority);
-            let t = for_order(&db.conn, company_id, &category, emergency, day).await?;
+            let t = in_force(&rows, &category, emergency, day);
             out.push(TargetLine {
                 category: category.clone(),
                 priority: priority.into(),
