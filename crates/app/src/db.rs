@@ -79,6 +79,13 @@ impl Db {
         Ok(WriteTxn { txn, _guard: guard })
     }
 
+    /// Refreshes the planner's statistics, after a bulk load changed the
+    /// tables' sizes by orders of magnitude.
+    pub async fn analyze(&self) -> AppResult<()> {
+        self.conn.execute_unprepared("ANALYZE").await?;
+        Ok(())
+    }
+
     /// A consistent online copy of the SQLite database (`VACUUM INTO`).
     pub async fn backup_sqlite(&self, target: &str) -> AppResult<()> {
         if self.backend() != DatabaseBackend::Sqlite {

@@ -201,12 +201,19 @@ pub fn error_report(kind: ImportKind, errors: &[RowError]) -> AppResult<Vec<u8>>
 #[derive(Clone)]
 pub struct Progress {
     db: Db,
-    job_id: i32,
+    job_id: Option<i32>,
 }
 
 impl Progress {
+    /// For an import run in the caller's own task (the data generator),
+    /// which no one polls.
+    pub fn untracked(db: &Db) -> Self {
+        Progress { db: db.clone(), job_id: None }
+    }
+
     pub async fn set(&self, done: usize) -> AppResult<()> {
-        if let Some(job) = import_job::Entity::find_by_id(self.job_id).one(&self.db.conn).await? {
+        let Some(job_id) = self.job_id else { return Ok(()) };
+        if let Some(job) = import_job::Entity::find_by_id(job_id).one(&self.db.conn).await? {
             let mut am = job.into_active_model();
             am.done = Set(done as i32);
             am.update(&self.db.conn).await?;
@@ -287,7 +294,7 @@ pub async fn start(db: &Db, caller: &Caller, kind: ImportKind, mode: ImportMode,
     .await?;
     let (db2, caller2, job_id) = (db.clone(), caller.clone(), job.id);
     tokio::spawn(async move {
-        let progress = Progress { db: db2.clone(), job_id };
+        let progress = Progress { db: db2.clone(), job_id: Some(job_id) };
         let result = match kind {
             ImportKind::Rooms => property::import::import(&db2, &caller2, mode, rows, &progress).await,
             ImportKind::Customers => customer::import::import(&db2, &caller2, mode, rows, &progress).await,

@@ -20,6 +20,7 @@ pub mod property;
 pub mod report;
 pub mod settings;
 pub mod storage;
+pub mod synth;
 pub mod visit;
 pub mod workorder;
 

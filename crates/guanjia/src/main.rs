@@ -25,6 +25,15 @@ enum Command {
     },
     /// 只执行数据库迁移
     Migrate,
+    /// 生成大规模演示数据（用于基准测试）：写入空数据库，相同种子结果相同
+    GenData {
+        /// 规模：S（约两千间房、一万张工单，用于测试）或 L（20 万间房、25 万客户、100 万张工单）
+        #[arg(long, value_parser = parse_scale)]
+        scale: app::demo::scale::Scale,
+        /// 随机种子
+        #[arg(long, default_value_t = 20261201)]
+        seed: u64,
+    },
     /// 在线备份 SQLite 数据库到文件（VACUUM INTO）
     Backup {
         /// 备份文件路径（不能已存在）
@@ -47,6 +56,7 @@ async fn main() -> anyhow::Result<()> {
             println!("数据库迁移完成");
             Ok(())
         }
+        Command::GenData { scale, seed } => gen_data(config, scale, seed).await,
         Command::Backup { file } => {
             if std::path::Path::new(&file).exists() {
                 anyhow::bail!("备份文件 {file} 已存在，请换一个文件名");
@@ -57,6 +67,25 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+fn parse_scale(text: &str) -> Result<app::demo::scale::Scale, String> {
+    app::demo::scale::Scale::from_code(text).ok_or_else(|| format!("规模应为 S 或 L，而不是 {text}"))
+}
+
+async fn gen_data(config: Config, scale: app::demo::scale::Scale, seed: u64) -> anyhow::Result<()> {
+    let db = app::Db::connect(&config.database_url(false)?).await.context("无法连接数据库")?;
+    db.migrate().await.context("数据库迁移失败")?;
+    let started = std::time::Instant::now();
+    println!("正在生成 {scale:?} 规模数据（种子 {seed}）…");
+    let mut log = |step: &app::demo::scale::Step| println!("  {:<24} {:>9}  {:>7.1} 秒", step.what, step.count, step.took.as_secs_f64());
+    app::demo::scale::generate(&db, scale, seed, config.timezone, &mut log).await?;
+    println!("完成，总用时 {:.1} 秒。数据库中现有：", started.elapsed().as_secs_f64());
+    for (what, n) in app::demo::scale::counts(&db).await? {
+        println!("  {what:<8} {n:>9}");
+    }
+    println!("登录：admin（集团，系统管理员），agent001… 各管理处客服，eng0011… 各管理处工程师；密码均为 {}", app::demo::DEMO_PASSWORD);
+    Ok(())
 }
 
 async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {

@@ -18,7 +18,9 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use crate::{
     audit::{self, Change},
     entity::{return_visit, work_order, work_order_event, work_order_material},
-    settings, AppResult, Caller, Db,
+    settings,
+    synth::Rng,
+    AppResult, Caller, Db,
 };
 
 /// Where an order is about: a room with its customer, or a public area.
@@ -46,28 +48,6 @@ pub struct Plan {
     pub to: NaiveDate,
     pub count: usize,
     pub seed: u64,
-}
-
-/// A small deterministic generator: the same plan gives the same history.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n.max(1)
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-
-    fn minutes(&mut self, lo: i64, hi: i64) -> Duration {
-        Duration::minutes(lo + self.below((hi - lo).max(1) as u64) as i64)
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
-    }
 }
 
 /// Categories with what callers report, as in the seeds' 报修 examples.
@@ -160,6 +140,57 @@ fn created_on(rng: &mut Rng, tz: Tz, day: NaiveDate) -> Option<DateTime<Utc>> {
     } as u32;
     let local = NaiveDateTime::new(day, NaiveTime::from_hms_opt(minute / 60, minute % 60, 0)?);
     tz.from_local_datetime(&local).earliest().map(|t| t.with_timezone(&Utc))
+}
+
+/// Rooms with their current owners (and a few public areas) of some
+/// projects: the places of a history's orders.
+pub async fn places(db: &Db, projects: &[&crate::entity::project::Model]) -> AppResult<Vec<Place>> {
+    use crate::entity::{customer, customer_phone, occupancy};
+    let ids: Vec<i32> = projects.iter().map(|p| p.id).collect();
+    let owners = occupancy::Entity::find()
+        .filter(occupancy::Column::ProjectId.is_in(ids))
+        .filter(occupancy::Column::Role.eq("owner"))
+        .filter(occupancy::Column::EndDate.is_null())
+        .all(&db.conn)
+        .await?;
+    let customer_ids: Vec<i32> = owners.iter().map(|o| o.customer_id).collect();
+    let mut names = std::collections::HashMap::new();
+    let mut phones = std::collections::HashMap::new();
+    for part in customer_ids.chunks(500) {
+        for c in customer::Entity::find().filter(customer::Column::Id.is_in(part.to_vec())).all(&db.conn).await? {
+            names.insert(c.id, c.name);
+        }
+        for p in customer_phone::Entity::find().filter(customer_phone::Column::CustomerId.is_in(part.to_vec())).all(&db.conn).await? {
+            phones.entry(p.customer_id).or_insert(p.phone);
+        }
+    }
+    let office = |project_id: i32| projects.iter().find(|p| p.id == project_id).map_or(0, |p| p.org_unit_id);
+    let mut places: Vec<Place> = owners
+        .iter()
+        .map(|o| Place {
+            project_id: o.project_id,
+            office_id: office(o.project_id),
+            room_id: Some(o.room_id),
+            public_area: String::new(),
+            customer_id: Some(o.customer_id),
+            contact_name: names.get(&o.customer_id).cloned().unwrap_or_default(),
+            contact_phone: phones.get(&o.customer_id).cloned().unwrap_or_default(),
+        })
+        .collect();
+    for p in projects {
+        for area in ["1栋电梯厅", "地下车库B1层", "中心花园", "南门岗亭"] {
+            places.push(Place {
+                project_id: p.id,
+                office_id: p.org_unit_id,
+                room_id: None,
+                public_area: area.into(),
+                customer_id: None,
+                contact_name: String::new(),
+                contact_phone: String::new(),
+            });
+        }
+    }
+    Ok(places)
 }
 
 struct Draft {

@@ -1,6 +1,8 @@
 //! First start: the bootstrap administrator of a production database, and
 //! the demo company seeded by `serve --demo`.
 
+pub mod scale;
+
 use chrono::Utc;
 use domain::org::OrgUnitKind;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -16,6 +18,7 @@ use crate::{
         user::{self as users, UserInput},
     },
     property::project::{self, ProjectInput},
+    synth::Rng,
     AppResult, Caller, Db,
 };
 
@@ -27,7 +30,7 @@ async fn is_empty(db: &Db) -> AppResult<bool> {
 }
 
 /// Creates the root group unit and the superuser `admin`.
-async fn create_root(db: &Db, group_name: &str, password: &str, must_change: bool) -> AppResult<user::Model> {
+pub(crate) async fn create_root(db: &Db, group_name: &str, password: &str, must_change: bool) -> AppResult<user::Model> {
     let txn = db.begin().await?;
     let now = Utc::now();
     let group = org_unit::ActiveModel {
@@ -84,17 +87,64 @@ pub async fn bootstrap(db: &Db) -> AppResult<Option<String>> {
     Ok(Some(password))
 }
 
-fn unit_input(parent: i32, kind: OrgUnitKind, name: &str, code: &str) -> OrgUnitInput {
+pub(crate) fn unit_input(parent: i32, kind: OrgUnitKind, name: &str, code: &str) -> OrgUnitInput {
     OrgUnitInput { parent_id: Some(parent), kind: kind.code().into(), name: name.into(), code: code.into(), sort_order: None }
 }
 
-fn perms(modules: &[&str], extra: &[&str]) -> Vec<String> {
+pub(crate) fn perms(modules: &[&str], extra: &[&str]) -> Vec<String> {
     domain::org::PERMISSIONS
         .iter()
         .filter(|p| modules.contains(&p.module))
         .map(|p| p.code.to_string())
         .chain(extra.iter().map(|s| s.to_string()))
         .collect()
+}
+
+/// What a front-desk or call-center agent (客服专员) may do.
+pub(crate) fn agent_permissions() -> Vec<String> {
+    perms(
+        &[],
+        &[
+            "property.view",
+            "customer.view",
+            "customer.create",
+            "customer.edit",
+            "customer.export",
+            "occupancy.view",
+            "occupancy.create",
+            "workorder.view",
+            "workorder.create",
+            "workorder.dispatch",
+            "workorder.edit",
+            "workorder.export",
+            "complaint.view",
+            "complaint.create",
+            "visit.view",
+            "visit.create",
+            "visit.export",
+            "report.view",
+            "announcement.view",
+            "cti.view",
+            "cti.handle",
+            "rename.create",
+        ],
+    )
+}
+
+/// What a maintenance engineer (维修工程师) may do: handle the orders given.
+pub(crate) fn engineer_permissions() -> Vec<String> {
+    perms(&[], &["property.view", "customer.view", "workorder.handle", "report.view"])
+}
+
+/// Creates a demo or generated login that skips the first-login password
+/// change, through the same use case as the user pages.
+pub(crate) async fn create_login(db: &Db, caller: &Caller, input: &UserInput) -> AppResult<i32> {
+    let u = users::create(db, caller, input).await?;
+    let model = user::Entity::find_by_id(u.id).one(&db.conn).await?.ok_or(crate::AppError::NotFound)?;
+    let mut am: user::ActiveModel = model.into();
+    am.must_change_password = Set(false);
+    am.update(&db.conn).await?;
+    Ok(u.id)
 }
 
 /// Seeds the demo company once: a group with two companies, three offices,
@@ -166,40 +216,9 @@ pub async fn seed_demo(db: &Db) -> AppResult<bool> {
         ),
     )
     .await?;
-    let agent_perms = perms(
-        &[],
-        &[
-            "property.view",
-            "customer.view",
-            "customer.create",
-            "customer.edit",
-            "customer.export",
-            "occupancy.view",
-            "occupancy.create",
-            "workorder.view",
-            "workorder.create",
-            "workorder.dispatch",
-            "workorder.edit",
-            "workorder.export",
-            "complaint.view",
-            "complaint.create",
-            "visit.view",
-            "visit.create",
-            "visit.export",
-            "report.view",
-            "announcement.view",
-            "cti.view",
-            "cti.handle",
-            "rename.create",
-        ],
-    );
+    let agent_perms = agent_permissions();
     let agent_role = role::create(db, &caller, &role(sz.id, "客服专员", "前台与呼叫中心客服", agent_perms.clone())).await?;
-    let engineer_role = role::create(
-        db,
-        &caller,
-        &role(sz.id, "维修工程师", "接单维修", perms(&[], &["property.view", "customer.view", "workorder.handle", "report.view"])),
-    )
-    .await?;
+    let engineer_role = role::create(db, &caller, &role(sz.id, "维修工程师", "接单维修", engineer_permissions())).await?;
     let cashier_role = role::create(
         db,
         &caller,
@@ -226,12 +245,7 @@ pub async fn seed_demo(db: &Db) -> AppResult<bool> {
             project_ids,
             superuser: false,
         };
-        let u = users::create(db, &caller, &input).await?;
-        // Demo logins skip the first-login password change.
-        let model = user::Entity::find_by_id(u.id).one(&db.conn).await?.expect("just created");
-        let mut am: user::ActiveModel = model.into();
-        am.must_change_password = Set(false);
-        am.update(&db.conn).await?;
+        create_login(db, &caller, &input).await?;
     }
     let notice = announcement::create(
         db,
@@ -250,41 +264,6 @@ pub async fn seed_demo(db: &Db) -> AppResult<bool> {
     Ok(true)
 }
 
-/// Surnames and given-name characters for realistic demo names.
-const SURNAMES: &[&str] = &[
-    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗", "高", "郑", "梁",
-    "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾", "肖", "田", "董", "潘", "袁", "蔡", "蒋", "余",
-];
-const GIVEN: &[&str] = &[
-    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平", "刚", "桂英",
-    "华", "玉兰", "文", "辉", "鑫", "婷", "宇", "浩", "子涵", "欣怡", "梓萱", "一诺", "俊杰", "晓东", "海燕", "建华", "志强", "雪梅",
-];
-
-/// A tiny deterministic generator, so the demo looks the same every time.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self, n: usize) -> usize {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        ((self.0 >> 33) % n as u64) as usize
-    }
-
-    fn name(&mut self) -> String {
-        format!("{}{}", SURNAMES[self.next(SURNAMES.len())], GIVEN[self.next(GIVEN.len())])
-    }
-
-    fn phone(&mut self) -> String {
-        let prefix = ["138", "139", "137", "136", "135", "150", "151", "158", "186", "188", "177", "199"][self.next(12)];
-        format!("{prefix}{:08}", self.next(100_000_000))
-    }
-
-    /// A valid mainland ID number of someone born 1950–2000 in Shenzhen.
-    fn id_number(&mut self) -> String {
-        let birth = chrono::NaiveDate::from_ymd_opt(1950, 1, 1).expect("date") + chrono::Duration::days(self.next(18_000) as i64);
-        domain::customer::IdCard::with_check_digit(&format!("440305{}{:03}", birth.format("%Y%m%d"), self.next(1000)))
-    }
-}
-
 /// Fills the demo projects with buildings of `floors` floors, rooms and
 /// their owners and tenants, through the same use cases the pages use.
 /// Returns the numbers of rooms and customers created.
@@ -300,7 +279,7 @@ pub async fn populate(db: &Db, floors: i32) -> AppResult<(u64, u64)> {
     };
     let admin = user::Entity::find().filter(user::Column::Username.eq("admin")).one(&db.conn).await?.ok_or(crate::AppError::NotFound)?;
     let caller = org::load_caller(db, admin, "127.0.0.1", String::new()).await?;
-    let mut rng = Lcg(20261122);
+    let mut rng = Rng(20261122);
     let (mut room_count, mut customer_count) = (0u64, 0u64);
     let today = crate::clock::today();
     for p in project::in_scope(db, &caller).await? {
@@ -347,7 +326,7 @@ pub async fn populate(db: &Db, floors: i32) -> AppResult<(u64, u64)> {
                     name: rng.name(),
                     kind: "person".into(),
                     id_type: "mainland_id".into(),
-                    id_number: rng.id_number(),
+                    id_number: rng.id_number("440305"),
                     phones: vec![rng.phone()],
                     tags: if i % 37 == 0 { vec!["VIP".into()] } else { vec![] },
                     ..Default::default()
@@ -355,7 +334,7 @@ pub async fn populate(db: &Db, floors: i32) -> AppResult<(u64, u64)> {
             )
             .await?;
             customer_count += 1;
-            let handed = today - chrono::Duration::days(30 + rng.next(700) as i64);
+            let handed = today - chrono::Duration::days(30 + rng.below(700) as i64);
             occupancy::handover(
                 db,
                 &caller,
@@ -385,7 +364,7 @@ pub async fn populate(db: &Db, floors: i32) -> AppResult<(u64, u64)> {
                 .await?;
                 customer_count += 1;
                 let start = handed + chrono::Duration::days(10);
-                let end = today + chrono::Duration::days(rng.next(200) as i64 + 3);
+                let end = today + chrono::Duration::days(rng.below(200) as i64 + 3);
                 occupancy::move_in(
                     db,
                     &caller,
@@ -429,7 +408,7 @@ async fn history_engineers(
     let role_id = match existing {
         Some(r) => r.id,
         None => {
-            let permissions = perms(&[], &["property.view", "customer.view", "workorder.handle", "report.view"]);
+            let permissions = engineer_permissions();
             let input =
                 RoleInput { org_unit_id: Some(company), name: "维修工程师".into(), description: "接单维修".into(), permissions };
             role::create(db, caller, &input).await?.id
@@ -461,60 +440,6 @@ async fn history_engineers(
     Ok(out)
 }
 
-/// Rooms with their owners (and a few public areas) of some projects, the
-/// places of the history's orders.
-async fn history_places(db: &Db, projects: &[&crate::entity::project::Model]) -> AppResult<Vec<crate::workorder::history::Place>> {
-    use crate::{
-        entity::{customer, customer_phone, occupancy},
-        workorder::history::Place,
-    };
-    let ids: Vec<i32> = projects.iter().map(|p| p.id).collect();
-    let owners = occupancy::Entity::find()
-        .filter(occupancy::Column::ProjectId.is_in(ids))
-        .filter(occupancy::Column::Role.eq("owner"))
-        .filter(occupancy::Column::EndDate.is_null())
-        .all(&db.conn)
-        .await?;
-    let customer_ids: Vec<i32> = owners.iter().map(|o| o.customer_id).collect();
-    let mut names = std::collections::HashMap::new();
-    let mut phones = std::collections::HashMap::new();
-    for part in customer_ids.chunks(500) {
-        for c in customer::Entity::find().filter(customer::Column::Id.is_in(part.to_vec())).all(&db.conn).await? {
-            names.insert(c.id, c.name);
-        }
-        for p in customer_phone::Entity::find().filter(customer_phone::Column::CustomerId.is_in(part.to_vec())).all(&db.conn).await? {
-            phones.entry(p.customer_id).or_insert(p.phone);
-        }
-    }
-    let office = |project_id: i32| projects.iter().find(|p| p.id == project_id).map_or(0, |p| p.org_unit_id);
-    let mut places: Vec<Place> = owners
-        .iter()
-        .map(|o| Place {
-            project_id: o.project_id,
-            office_id: office(o.project_id),
-            room_id: Some(o.room_id),
-            public_area: String::new(),
-            customer_id: Some(o.customer_id),
-            contact_name: names.get(&o.customer_id).cloned().unwrap_or_default(),
-            contact_phone: phones.get(&o.customer_id).cloned().unwrap_or_default(),
-        })
-        .collect();
-    for p in projects {
-        for area in ["1栋电梯厅", "地下车库B1层", "中心花园", "南门岗亭"] {
-            places.push(Place {
-                project_id: p.id,
-                office_id: p.org_unit_id,
-                room_id: None,
-                public_area: area.into(),
-                customer_id: None,
-                contact_name: String::new(),
-                contact_phone: String::new(),
-            });
-        }
-    }
-    Ok(places)
-}
-
 /// Four months of past orders for the offices of the demo agents, in every
 /// state, with timelines, fees and return visits, so lists, clocks and
 /// measures look alive.
@@ -536,7 +461,7 @@ async fn populate_history(db: &Db, caller: &Caller) -> AppResult<usize> {
         let engineers = history_engineers(db, caller, (company, agent.org_unit_id), project_ids, colleagues).await?;
         let plan = Plan {
             company_id: company,
-            places: history_places(db, &own).await?,
+            places: history::places(db, &own).await?,
             agent: (agent.id, agent.display_name),
             engineers,
             from: today - chrono::Duration::days(120),
@@ -551,7 +476,7 @@ async fn populate_history(db: &Db, caller: &Caller) -> AppResult<usize> {
 
 /// Work orders in every state on the first rooms of each project, so the
 /// queues, clocks and timelines have something to show.
-async fn populate_orders(db: &Db, caller: &Caller, rng: &mut Lcg) -> AppResult<()> {
+async fn populate_orders(db: &Db, caller: &Caller, rng: &mut Rng) -> AppResult<()> {
     use domain::workorder::Action::*;
 
     use crate::{
@@ -595,7 +520,7 @@ async fn populate_orders(db: &Db, caller: &Caller, rng: &mut Lcg) -> AppResult<(
         )
         .await?;
         for (i, r) in page.items.iter().enumerate() {
-            let (category, text) = problems[rng.next(problems.len())];
+            let (category, text) = *rng.pick(&problems);
             let input = WorkOrderInput {
                 room_id: Some(r.room.id),
                 category: category.into(),
