@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod customer;
 mod escalation;
+mod gen_data;
 mod locking;
 mod measures;
 mod ops;
