@@ -2,7 +2,9 @@
 
 use std::{ops::Deref, sync::Arc, time::Duration};
 
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DatabaseTransaction, TransactionTrait};
+use sea_orm::{
+    sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DatabaseTransaction, TransactionTrait};
 use sea_orm_migration::MigratorTrait;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
@@ -48,15 +50,31 @@ impl WriteTxn {
 impl Db {
     /// Connects to `url` (`sqlite://path?mode=rwc` or `postgres://…`).
     pub async fn connect(url: &str) -> AppResult<Self> {
+        Self::connect_with(Duration::from_millis(200), url).await
+    }
+
+    /// Connects, logging every statement slower than `slow` with its SQL
+    /// (WARN, target `sqlx::query`): where a slow page spends its time.
+    pub async fn connect_with(slow: Duration, url: &str) -> AppResult<Self> {
         let sqlite = url.starts_with("sqlite:");
         let mut opts = ConnectOptions::new(url.to_string());
-        opts.max_connections(if sqlite { 8 } else { 32 }).min_connections(1).acquire_timeout(Duration::from_secs(30)).sqlx_logging(false);
+        opts.max_connections(if sqlite { 8 } else { 32 })
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .sqlx_logging(true)
+            .sqlx_logging_level(tracing::log::LevelFilter::Off)
+            .sqlx_slow_statements_logging_settings(tracing::log::LevelFilter::Warn, slow);
+        // Set on every connection the pool opens, not once: `synchronous` and
+        // `busy_timeout` are per connection (only the WAL mode is kept in the
+        // file), and a connection left at `synchronous=FULL` syncs the disk on
+        // every commit.
+        opts.map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+        });
         let conn = Database::connect(opts).await?;
-        if sqlite {
-            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=10000", "PRAGMA foreign_keys=ON"] {
-                conn.execute_unprepared(pragma).await?;
-            }
-        }
         Ok(Self { conn, write_lock: sqlite.then(|| Arc::new(Mutex::new(()))) })
     }
 

@@ -14,6 +14,7 @@ struct FileConfig {
     metrics_listen: Option<String>,
     timezone: Option<String>,
     secure_cookies: Option<bool>,
+    slow_query_ms: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -25,6 +26,8 @@ pub struct Config {
     pub metrics_listen: Option<String>,
     pub timezone: chrono_tz::Tz,
     pub secure_cookies: bool,
+    /// Statements slower than this are logged with their SQL (WARN).
+    pub slow_query: std::time::Duration,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -45,6 +48,9 @@ impl Config {
             metrics_listen: env("GUANJIA_METRICS_LISTEN").or(file.metrics_listen),
             timezone: tz_name.parse().map_err(|_| anyhow::anyhow!("未知时区 {tz_name}"))?,
             secure_cookies: env("GUANJIA_SECURE_COOKIES").map(|v| v == "1" || v == "true").or(file.secure_cookies).unwrap_or(false),
+            slow_query: std::time::Duration::from_millis(
+                env("GUANJIA_SLOW_QUERY_MS").and_then(|v| v.parse().ok()).or(file.slow_query_ms).unwrap_or(200),
+            ),
         })
     }
 

@@ -51,7 +51,7 @@ async fn main() -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve { demo: false }) {
         Command::Serve { demo } => serve(config, demo).await,
         Command::Migrate => {
-            let db = app::Db::connect(&config.database_url(false)?).await?;
+            let db = app::Db::connect_with(config.slow_query, &config.database_url(false)?).await?;
             db.migrate().await?;
             println!("数据库迁移完成");
             Ok(())
@@ -61,7 +61,7 @@ async fn main() -> anyhow::Result<()> {
             if std::path::Path::new(&file).exists() {
                 anyhow::bail!("备份文件 {file} 已存在，请换一个文件名");
             }
-            let db = app::Db::connect(&config.database_url(false)?).await?;
+            let db = app::Db::connect_with(config.slow_query, &config.database_url(false)?).await?;
             db.backup_sqlite(&file).await?;
             println!("已备份到 {file}");
             Ok(())
@@ -74,7 +74,7 @@ fn parse_scale(text: &str) -> Result<app::demo::scale::Scale, String> {
 }
 
 async fn gen_data(config: Config, scale: app::demo::scale::Scale, seed: u64) -> anyhow::Result<()> {
-    let db = app::Db::connect(&config.database_url(false)?).await.context("无法连接数据库")?;
+    let db = app::Db::connect_with(config.slow_query, &config.database_url(false)?).await.context("无法连接数据库")?;
     db.migrate().await.context("数据库迁移失败")?;
     let started = std::time::Instant::now();
     println!("正在生成 {scale:?} 规模数据（种子 {seed}）…");
@@ -90,7 +90,7 @@ async fn gen_data(config: Config, scale: app::demo::scale::Scale, seed: u64) -> 
 
 async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     let url = config.database_url(demo)?;
-    let db = app::Db::connect(&url).await.context("无法连接数据库")?;
+    let db = app::Db::connect_with(config.slow_query, &url).await.context("无法连接数据库")?;
     db.migrate().await.context("数据库迁移失败")?;
     let listener = tokio::net::TcpListener::bind(&config.listen).await.with_context(|| format!("无法监听 {}", config.listen))?;
     let addr = listener.local_addr()?;
