@@ -77,7 +77,11 @@ else
   echo "== guanjia gen-data --scale $SCALE"
   "$BIN" gen-data --scale "$SCALE"
 fi
-[ "$BACKEND" = sqlite ] && echo "database: $(du -sh "$DATA" | cut -f1) in the data directory"
+if [ "$BACKEND" = sqlite ]; then
+  echo "database: $(du -sh "$DATA" | cut -f1) in the data directory"
+elif PSQL=$(command -v psql || echo "${PGBIN:-}/psql") && [ -x "$PSQL" ]; then
+  echo "database: $("$PSQL" -X -At "$DATABASE_URL" -c 'SELECT pg_size_pretty(pg_database_size(current_database()))' 2>/dev/null || echo '?')"
+fi
 
 PORT=$(free_port)
 URL="http://127.0.0.1:$PORT"

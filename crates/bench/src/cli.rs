@@ -59,6 +59,10 @@ pub struct Args {
     /// Query string of the export instead of the chosen one, e.g. `project_id=3&q=WO-202611`.
     #[arg(long)]
     pub export_query: Option<String>,
+    /// Export as this login (same password), e.g. an office's agent to export
+    /// one office's orders; its scope is what the filters narrow.
+    #[arg(long)]
+    pub export_user: Option<String>,
     /// How many times the export runs (one client).
     #[arg(long, default_value_t = 5)]
     pub export_runs: u64,

@@ -10,7 +10,7 @@ use std::{
 use anyhow::{anyhow, bail, Context};
 use reqwest::{
     cookie::CookieStore,
-    header::{HeaderValue, CONTENT_TYPE, LOCATION},
+    header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE},
     redirect::Policy,
     Client, Response, StatusCode, Url,
 };
@@ -88,32 +88,30 @@ fn short(e: &reqwest::Error) -> String {
     kind.to_string()
 }
 
-/// The JSON API, authenticated with an API token; no cookies at all, so the
-/// bearer token is the only credential the server sees.
+/// The JSON API, authenticated with an API token (or, for a login that may
+/// not hold tokens, a session cookie); no cookie jar, so that credential is
+/// the only one the server sees.
 #[derive(Clone)]
 pub struct Api {
     client: Client,
     base: Url,
-    token: String,
+    credential: (HeaderName, String),
 }
 
 impl Api {
     /// Logs in with `POST /api/v1/auth/login` and asks for an API token.
     pub async fn login(base: &Url, user: &str, password: &str) -> anyhow::Result<Self> {
-        let client = Client::builder().timeout(REQUEST_TIMEOUT).build()?;
-        let resp = client
-            .post(base.join("/api/v1/auth/login")?)
-            .json(&serde_json::json!({"username": user, "password": password, "token": true}))
-            .send()
-            .await
-            .with_context(|| format!("cannot reach {base}"))?;
-        let status = resp.status();
-        let body: serde_json::Value = resp.json().await.context("login answer is not JSON")?;
-        if !status.is_success() {
-            bail!("API login as {user} refused ({status}): {body}");
-        }
+        let (client, body, _) = api_login(base, user, password, true).await?;
         let token = body["token"].as_str().ok_or_else(|| anyhow!("no API token for {user} (must the password be changed first?)"))?;
-        Ok(Self { client, base: base.clone(), token: token.to_string() })
+        Ok(Self { client, base: base.clone(), credential: (AUTHORIZATION, format!("Bearer {token}")) })
+    }
+
+    /// Logs in and keeps the session cookie: for GETs as a user without the
+    /// right to API tokens (a POST would also need the CSRF header).
+    pub async fn login_session(base: &Url, user: &str, password: &str) -> anyhow::Result<Self> {
+        let (client, _, cookie) = api_login(base, user, password, false).await?;
+        let cookie = cookie.ok_or_else(|| anyhow!("API login as {user} set no session cookie"))?;
+        Ok(Self { client, base: base.clone(), credential: (COOKIE, cookie) })
     }
 
     fn url(&self, path_and_query: &str) -> Result<Url, Failure> {
@@ -122,14 +120,16 @@ impl Api {
 
     /// One measured GET: the body bytes, or why it failed.
     pub async fn get(&self, path_and_query: &str) -> Result<Vec<u8>, Failure> {
-        let resp = self.client.get(self.url(path_and_query)?).bearer_auth(&self.token).send().await;
+        let (name, value) = &self.credential;
+        let resp = self.client.get(self.url(path_and_query)?).header(name, value).send().await;
         let resp = resp.map_err(|e| format!("network: {}", short(&e)))?;
         body_of(resp).await
     }
 
     /// One measured POST of a JSON body.
     pub async fn post(&self, path: &str, body: &serde_json::Value) -> Result<Vec<u8>, Failure> {
-        let resp = self.client.post(self.url(path)?).bearer_auth(&self.token).json(body).send().await;
+        let (name, value) = &self.credential;
+        let resp = self.client.post(self.url(path)?).header(name, value).json(body).send().await;
         let resp = resp.map_err(|e| format!("network: {}", short(&e)))?;
         body_of(resp).await
     }
@@ -139,6 +139,30 @@ impl Api {
         let bytes = self.get(path_and_query).await.map_err(|f| anyhow!("GET {path_and_query}: {f}"))?;
         serde_json::from_slice(&bytes).with_context(|| format!("GET {path_and_query}: unexpected JSON"))
     }
+}
+
+/// `POST /api/v1/auth/login`: the client, the answer and the session cookie
+/// (`gj_session=…`) it set.
+async fn api_login(base: &Url, user: &str, password: &str, token: bool) -> anyhow::Result<(Client, serde_json::Value, Option<String>)> {
+    let client = Client::builder().timeout(REQUEST_TIMEOUT).build()?;
+    let resp = client
+        .post(base.join("/api/v1/auth/login")?)
+        .json(&serde_json::json!({"username": user, "password": password, "token": token}))
+        .send()
+        .await
+        .with_context(|| format!("cannot reach {base}"))?;
+    let status = resp.status();
+    let cookie = resp
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok()?.split(';').next().map(str::to_string))
+        .find(|c| c.starts_with("gj_session="));
+    let body: serde_json::Value = resp.json().await.context("login answer is not JSON")?;
+    if !status.is_success() {
+        bail!("API login as {user} refused ({status}): {body}");
+    }
+    Ok((client, body, cookie))
 }
 
 /// A browser: its own cookie jar, redirects followed by hand so that a

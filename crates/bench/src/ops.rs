@@ -238,26 +238,29 @@ async fn measures(cx: &Context, project: Option<Project>) -> anyhow::Result<Done
     })
     .await;
     let scope = project.map_or("all projects".to_string(), |p| format!("project {}", p.code));
-    Ok(Done { clients, measured, metric: None, note: format!("{month}, {scope}: {orders} orders in {rows} report rows") })
+    Ok(Done { clients, measured, metric: None, note: format!("{month}, {scope}: {orders} orders; report rows: {rows}") })
 }
 
 /// The Excel export of the order list (`/workorders/export`, the same rows
-/// as the list), one client, `--export-runs` times.
+/// as the list), one client, `--export-runs` times, as `--export-user`.
 async fn export_orders(cx: &Context) -> anyhow::Result<Done> {
+    let user = cx.args.export_user.as_deref().unwrap_or(&cx.args.user);
+    let api = Api::login_session(&cx.base, user, &cx.args.password).await?;
     let (query, rows, how) = match &cx.args.export_query {
-        Some(q) => (q.clone(), setup::order_count(&cx.api, q).await?, "given".to_string()),
+        Some(q) => (q.clone(), setup::order_count(&api, q).await?, "given".to_string()),
         None => {
-            let plan = export::choose(&cx.api, &cx.projects, cx.args.export_rows).await.context("choosing the export filters")?;
+            let plan = export::choose(&api, &cx.projects, cx.args.export_rows).await.context("choosing the export filters")?;
             (plan.filter.query(), plan.rows, format!("{}; chosen after {} counts", plan.filter.describe(), plan.counts_asked))
         }
     };
-    let browsers = cx.logged_in_browsers(1).await?;
+    let browser = Browser::new(&cx.base)?;
+    browser.login(user, &cx.args.password).await.map_err(|f| anyhow!("browser login as {user}: {f}"))?;
     let path = if query.is_empty() { "/workorders/export".to_string() } else { format!("/workorders/export?{query}") };
-    let note = format!("GET {path}: {rows} rows by the list's total ({how})");
+    let note = format!("GET {path} as {user}: {rows} rows by the list's total ({how})");
     let path = Arc::new(path);
     let limits = Limits { clients: 1, duration: None, max_requests: cx.args.export_runs };
     let measured = run(limits, move |_, _| {
-        let (b, path) = (browsers[0].clone(), path.clone());
+        let (b, path) = (browser.clone(), path.clone());
         async move {
             let book = b.download(&path, XLSX).await?;
             if !book.starts_with(b"PK\x03\x04") {
