@@ -4,7 +4,8 @@ use std::{ops::Deref, sync::Arc, time::Duration};
 
 use sea_orm::{
     sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
-    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DatabaseTransaction, TransactionTrait};
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DatabaseTransaction, TransactionTrait,
+};
 use sea_orm_migration::MigratorTrait;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
@@ -148,9 +149,12 @@ where
     E: sea_orm::EntityTrait,
 {
     use sea_orm::{ColumnTrait, QueryFilter};
-    let ids: std::collections::BTreeSet<i32> = ids.into_iter().collect();
-    if ids.is_empty() {
-        return Ok(Default::default());
+    let ids: Vec<i32> = ids.into_iter().collect::<std::collections::BTreeSet<i32>>().into_iter().collect();
+    let mut labels = std::collections::BTreeMap::new();
+    // A page holds at most a few hundred ids; an export up to 100,000, more
+    // than SQLite takes as parameters of one statement (32,766).
+    for part in ids.chunks(10_000) {
+        labels.extend(E::find().filter(id_col.is_in(part.to_vec())).all(db).await?.into_iter().map(&label));
     }
-    Ok(E::find().filter(id_col.is_in(ids)).all(db).await?.into_iter().map(label).collect())
+    Ok(labels)
 }

@@ -11,6 +11,7 @@ mod m20261122_000005_workorder;
 mod m20261122_000006_workorder_fees;
 mod m20261201_000007_service;
 mod m20261201_000010_escalation;
+mod m20261201_000011_scale_indexes;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000006_workorder_fees::Migration),
             Box::new(m20261201_000007_service::Migration),
             Box::new(m20261201_000010_escalation::Migration),
+            Box::new(m20261201_000011_scale_indexes::Migration),
         ]
     }
 }

@@ -532,17 +532,9 @@ pub struct LeaseDue {
 
 /// Tenants in scope whose lease ends within `days` (default 30), soonest first.
 pub async fn leases_ending(db: &Db, caller: &Caller, days: i64, limit: u64) -> AppResult<Vec<LeaseDue>> {
-    caller.require("occupancy.view")?;
     let today = crate::clock::today();
     let occs = occupancy::Entity::find()
-        .filter(caller.projects_condition(occupancy::Column::ProjectId))
-        .filter(occupancy::Column::EndDate.is_null())
-        .filter(occupancy::Column::Role.eq(OccupantRole::Tenant.code()))
-        .filter(
-            Condition::all()
-                .add(occupancy::Column::LeaseEnd.gte(today))
-                .add(occupancy::Column::LeaseEnd.lte(today + chrono::Duration::days(days))),
-        )
+        .filter(lease_ending_condition(caller, today, days)?)
         .order_by_asc(occupancy::Column::LeaseEnd)
         .limit(limit)
         .all(&db.conn)
@@ -570,6 +562,24 @@ pub async fn leases_ending(db: &Db, caller: &Caller, days: i64, limit: u64) -> A
             })
         })
         .collect())
+}
+
+/// How many tenants' leases end within `days` (the workbench count).
+pub async fn leases_ending_count(db: &Db, caller: &Caller, days: i64) -> AppResult<u64> {
+    let cond = lease_ending_condition(caller, crate::clock::today(), days)?;
+    Ok(occupancy::Entity::find().filter(cond).count(&db.conn).await?)
+}
+
+/// Current tenants in the caller's projects whose lease ends in
+/// `[today, today + days]`; served by the index on `lease_end`.
+fn lease_ending_condition(caller: &Caller, today: NaiveDate, days: i64) -> AppResult<Condition> {
+    caller.require("occupancy.view")?;
+    Ok(Condition::all()
+        .add(caller.projects_condition(occupancy::Column::ProjectId))
+        .add(occupancy::Column::EndDate.is_null())
+        .add(occupancy::Column::Role.eq(OccupantRole::Tenant.code()))
+        .add(occupancy::Column::LeaseEnd.gte(today))
+        .add(occupancy::Column::LeaseEnd.lte(today + chrono::Duration::days(days))))
 }
 
 /// One occupancy whose project is in the caller's scope.

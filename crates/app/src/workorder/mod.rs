@@ -392,15 +392,19 @@ pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) ->
     } {
         return Ok(views(&db.conn, vec![o], true).await?.remove(0));
     }
-    let txn = db.begin().await?;
+    // Everything is checked and looked up before the write transaction, so
+    // the writer (the only one on SQLite) is held just for the number, the
+    // rows and the audit — that is what lets creates from many agents at
+    // once keep pace.
+    let conn = &db.conn;
     let mut errors = FieldErrors::new();
     let room = match input.room_id {
-        Some(id) => rooms::get_model(&*txn, caller, id).await.ok(),
+        Some(id) => rooms::get_model(conn, caller, id).await.ok(),
         None => None,
     };
     let project_id = room.as_ref().map(|r| r.project_id).or(input.project_id);
     let project = match project_id {
-        Some(p) => projects::get(&*txn, caller, p).await.ok(),
+        Some(p) => projects::get(conn, caller, p).await.ok(),
         None => None,
     };
     let public_area = normalize_text(&input.public_area);
@@ -416,7 +420,7 @@ pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) ->
         (None, None) => None,
     };
     let customer = match customer_id {
-        Some(id) => record::get_model(&*txn, caller, id).await.ok(),
+        Some(id) => record::get_model(conn, caller, id).await.ok(),
         None => None,
     };
     if customer_id.is_some() && customer.is_none() {
@@ -463,7 +467,7 @@ pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) ->
             Some(c) => crate::entity::customer_phone::Entity::find()
                 .filter(crate::entity::customer_phone::Column::CustomerId.eq(c.id))
                 .order_by_asc(crate::entity::customer_phone::Column::SortOrder)
-                .one(&*txn)
+                .one(conn)
                 .await?
                 .map(|p| p.phone)
                 .unwrap_or_default(),
@@ -477,12 +481,13 @@ pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) ->
     let contact_name = if typed.is_empty() { customer.as_ref().map(|c| c.name.clone()).unwrap_or_default() } else { typed };
     let now = Utc::now();
     let (response_due, onsite_due, complete_due) =
-        order_due_times(&*txn, tz, project.company_id, &category, &input.priority, now, &[]).await?;
-    let number = settings::next_number(&*txn, project.company_id, "work_order", local(tz, now).date()).await?;
+        order_due_times(conn, tz, project.company_id, &category, &input.priority, now, &[]).await?;
     let contractor = match &room {
-        Some(r) => targets::warranty_for(&*txn, project.company_id, &category, r.delivery_date, local(tz, now).date()).await?,
+        Some(r) => targets::warranty_for(conn, project.company_id, &category, r.delivery_date, local(tz, now).date()).await?,
         None => None,
     };
+    let txn = db.begin().await?;
+    let number = settings::next_number(&*txn, project.company_id, "work_order", local(tz, now).date()).await?;
     let o = work_order::ActiveModel {
         number: Set(number),
         company_id: Set(project.company_id),

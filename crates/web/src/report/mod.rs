@@ -108,12 +108,11 @@ async fn gather(st: &SharedState, c: &app::Caller) -> Result<WorkbenchBody, app:
     }
     let leases_ending = if c.can("occupancy.view") { occupancy::leases_ending(&st.db, c, 30, 10).await? } else { vec![] };
     if c.can("customer.view") {
-        let one = PageRequest { per_page: Some(1), ..Default::default() };
-        let total = app::customer::record::list(&st.db, c, &one, &Default::default()).await?.total;
+        let total = app::customer::record::count_enabled(&st.db, c).await?;
         stats.push(Stat { label: "在册客户", value: total, href: "/customers" });
     }
     if c.can("occupancy.view") {
-        let all = occupancy::leases_ending(&st.db, c, 30, 10_000).await?.len() as u64;
+        let all = occupancy::leases_ending_count(&st.db, c, 30).await?;
         stats.push(Stat { label: "30 天内租约到期", value: all, href: "/occupancy/leases" });
     }
     let mut todos = vec![];

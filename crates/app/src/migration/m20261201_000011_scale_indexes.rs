@@ -1,0 +1,31 @@
+//! Indexes that the benchmarks at scale L (250,000 customers, 1,000,000
+//! orders) showed missing: the workbench's expiring leases scanned every
+//! occupancy, and its count of enabled customers scanned every customer
+//! (see bench/RESULTS.md for before and after).
+
+use sea_orm_migration::prelude::*;
+
+use super::helpers::index;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+const INDEXES: &[(&str, &[&str])] = &[("occupancies", &["lease_end"]), ("customers", &["enabled", "org_unit_id"])];
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for (table, cols) in INDEXES {
+            manager.create_index(index(table, cols, false)).await?;
+        }
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for (table, cols) in INDEXES {
+            let name = format!("ix_{}_{}", table, cols.join("_"));
+            manager.drop_index(Index::drop().name(name).table(Alias::new(*table)).to_owned()).await?;
+        }
+        Ok(())
+    }
+}
