@@ -6,7 +6,7 @@
 
 use std::sync::OnceLock;
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
 static ZONE: OnceLock<Tz> = OnceLock::new();
@@ -23,4 +23,11 @@ pub fn zone() -> Tz {
 /// Today in the company's zone.
 pub fn today() -> NaiveDate {
     Utc::now().with_timezone(&zone()).date_naive()
+}
+
+/// The start of a local day as UTC: where a date filter "from this day" or
+/// "up to this day" (the start of the next) cuts a timestamp column.
+pub fn day_start(tz: Tz, day: NaiveDate) -> DateTime<Utc> {
+    let t = day.and_time(NaiveTime::MIN);
+    tz.from_local_datetime(&t).earliest().map_or_else(|| t.and_utc(), |x| x.with_timezone(&Utc))
 }

@@ -251,9 +251,12 @@ async fn check_scope(db: &Db, caller: &Caller, f: &MeasureFilter) -> AppResult<(
 /// created, complete_due, completed, reopen_count, visited_at, satisfaction.
 type FactRow = (i32, String, Option<i32>, DateTime<Utc>, Option<DateTime<Utc>>, Option<DateTime<Utc>>, i32, Option<DateTime<Utc>>, String);
 
-/// The orders of the base: created in the period, not voided, in scope and
-/// matching the filters.
-async fn load(db: &Db, caller: &Caller, p: &Period, f: &MeasureFilter) -> AppResult<Vec<FactRow>> {
+/// Hands every order of the base to `each`: created in the period, not
+/// voided, in scope and matching the filters. The rows are streamed, not
+/// collected, so a month of the whole group (tens of thousands of orders)
+/// takes no more memory than one project's.
+async fn each_order(db: &Db, caller: &Caller, p: &Period, f: &MeasureFilter, mut each: impl FnMut(FactRow)) -> AppResult<()> {
+    use futures_util::TryStreamExt;
     use work_order::Column as C;
     let mut cond = Condition::all()
         .add(C::CompanyId.is_in(companies(db, caller).await?))
@@ -270,7 +273,7 @@ async fn load(db: &Db, caller: &Caller, p: &Period, f: &MeasureFilter) -> AppRes
     if let Some(e) = f.engineer_id {
         cond = cond.add(C::AssigneeId.eq(e));
     }
-    Ok(work_order::Entity::find()
+    let mut rows = work_order::Entity::find()
         .select_only()
         .columns([
             C::ProjectId,
@@ -284,9 +287,13 @@ async fn load(db: &Db, caller: &Caller, p: &Period, f: &MeasureFilter) -> AppRes
             C::Satisfaction,
         ])
         .filter(cond)
-        .into_tuple()
-        .all(&db.conn)
-        .await?)
+        .into_tuple::<FactRow>()
+        .stream(&db.conn)
+        .await?;
+    while let Some(r) = rows.try_next().await? {
+        each(r);
+    }
+    Ok(())
 }
 
 fn facts(r: &FactRow) -> OrderFacts {
@@ -357,11 +364,12 @@ pub async fn measures(db: &Db, caller: &Caller, tz: Tz, filter: &MeasureFilter, 
         }
     }
     let mut total = Measures::default();
-    for r in load(db, caller, &period, filter).await? {
+    each_order(db, caller, &period, filter, |r| {
         let f = facts(&r);
         total.add(&f, now);
         groups.entry(key_of(group_by, tz, r)).or_default().add(&f, now);
-    }
+    })
+    .await?;
     let names = labels(db, group_by, &groups.keys().collect::<Vec<_>>()).await?;
     let label = |k: &Key| match k {
         Key::Id(Some(id)) => names.get(id).cloned().unwrap_or_default(),
@@ -388,8 +396,9 @@ pub async fn this_month(db: &Db, caller: &Caller, tz: Tz) -> AppResult<MeasuresV
     caller.require("report.view")?;
     let now = Utc::now();
     let period = period(tz, &MeasureFilter::default(), now)?;
-    let rows = load(db, caller, &period, &MeasureFilter::default()).await?;
-    Ok((&Measures::of(rows.iter().map(facts), now)).into())
+    let mut month = Measures::default();
+    each_order(db, caller, &period, &MeasureFilter::default(), |r| month.add(&facts(&r), now)).await?;
+    Ok((&month).into())
 }
 
 /// The people orders can be assigned to, for the report's 处理人 filter:

@@ -3,7 +3,7 @@
 //! and the visit records. Visits are scoped by the management office they
 //! belong to (the order's project's office, or the customer's office).
 
-use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::NaiveDate;
 use chrono_tz::Tz;
 use domain::visit::{Attitude, FollowUp, Method, Satisfaction, VisitKind};
 use sea_orm::{
@@ -98,12 +98,6 @@ pub struct VisitFilter {
     pub to: Option<NaiveDate>,
 }
 
-/// The start of a local day as UTC.
-fn day_start(tz: Tz, day: NaiveDate) -> DateTime<Utc> {
-    let t = day.and_time(NaiveTime::MIN);
-    tz.from_local_datetime(&t).earliest().map_or_else(|| t.and_utc(), |x| x.with_timezone(&Utc))
-}
-
 fn non_empty(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
@@ -129,10 +123,10 @@ fn filter_condition(caller: &Caller, tz: Tz, req: &PageRequest, f: &VisitFilter)
         cond = cond.add(return_visit::Column::WorkOrderId.eq(o));
     }
     if let Some(d) = f.from {
-        cond = cond.add(return_visit::Column::VisitedAt.gte(day_start(tz, d)));
+        cond = cond.add(return_visit::Column::VisitedAt.gte(crate::clock::day_start(tz, d)));
     }
     if let Some(d) = f.to.and_then(|d| d.succ_opt()) {
-        cond = cond.add(return_visit::Column::VisitedAt.lt(day_start(tz, d)));
+        cond = cond.add(return_visit::Column::VisitedAt.lt(crate::clock::day_start(tz, d)));
     }
     if let Some(k) = req.keyword() {
         let named = Query::select()

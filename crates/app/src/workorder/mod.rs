@@ -3,7 +3,7 @@
 //! company's working calendar (paused while waiting on the customer), and a
 //! timeline of every step.
 
-use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use domain::{
     audit::AuditAction,
@@ -227,6 +227,12 @@ pub struct WorkOrderFilter {
     /// Only open orders with a clock run out (超时工单).
     #[serde(default)]
     pub overdue: bool,
+    /// Created on or after this day (company time zone).
+    #[serde(default)]
+    pub created_from: Option<NaiveDate>,
+    /// Created on or before this day (company time zone).
+    #[serde(default)]
+    pub created_to: Option<NaiveDate>,
 }
 
 /// The orders a caller may see: every order of their projects with
@@ -285,6 +291,13 @@ pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, f: &WorkOrderFilt
     }
     if let Some(c) = f.customer_id {
         cond = cond.add(work_order::Column::CustomerId.eq(c));
+    }
+    let tz = crate::clock::zone();
+    if let Some(d) = f.created_from {
+        cond = cond.add(work_order::Column::CreatedAt.gte(crate::clock::day_start(tz, d)));
+    }
+    if let Some(d) = f.created_to.and_then(|d| d.succ_opt()) {
+        cond = cond.add(work_order::Column::CreatedAt.lt(crate::clock::day_start(tz, d)));
     }
     if let Some(k) = req.keyword() {
         cond = cond.add(keyword_condition(&k));

@@ -43,6 +43,10 @@ pub struct Params {
     /// `true`: only open orders with a clock run out.
     #[serde(default)]
     overdue: bool,
+    /// Created on or after this day, e.g. `2026-11-01` (company time zone).
+    created_from: Option<chrono::NaiveDate>,
+    /// Created on or before this day (company time zone).
+    created_to: Option<chrono::NaiveDate>,
 }
 
 #[utoipa::path(get, path = "/api/v1/work-orders", tag = "工单", params(Params), responses((status = 200, body = ListBody<WorkOrderView>)))]
@@ -52,7 +56,15 @@ pub async fn list(
     Query(req): Query<PageRequest>,
     Query(p): Query<Params>,
 ) -> ApiResult<ListBody<WorkOrderView>> {
-    let f = WorkOrderFilter { state: p.state, project_id: p.project_id, mine: p.mine, customer_id: p.customer_id, overdue: p.overdue };
+    let f = WorkOrderFilter {
+        state: p.state,
+        project_id: p.project_id,
+        mine: p.mine,
+        customer_id: p.customer_id,
+        overdue: p.overdue,
+        created_from: p.created_from,
+        created_to: p.created_to,
+    };
     Ok(Json(workorder::list(&st.db, &c, &req, &f).await?.into()))
 }
 

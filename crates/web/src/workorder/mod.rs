@@ -26,6 +26,7 @@ use chrono::Utc;
 use domain::{
     money::Fen,
     workorder::{Action, WorkOrderState},
+    FieldErrors,
 };
 use serde::Deserialize;
 
@@ -75,6 +76,10 @@ pub struct ListQuery {
     mine: Option<String>,
     #[serde(default)]
     overdue: Option<String>,
+    #[serde(default)]
+    created_from: Option<String>,
+    #[serde(default)]
+    created_to: Option<String>,
 }
 
 pub async fn list(
@@ -88,12 +93,15 @@ pub async fn list(
     // An engineer without the queue permission sees their own orders only.
     let mine = q.mine.as_deref() == Some("1") || !auth.caller.can("workorder.view");
     let overdue = q.overdue.as_deref() == Some("1");
+    let mut dates = FieldErrors::new();
     let filter = WorkOrderFilter {
         state: q.state.clone(),
         project_id: q.project_id.as_deref().and_then(|p| p.parse().ok()),
         mine,
         customer_id: None,
         overdue,
+        created_from: dates.date("created_from", "报修日期", q.created_from.as_deref().unwrap_or_default()),
+        created_to: dates.date("created_to", "报修日期", q.created_to.as_deref().unwrap_or_default()),
     };
     let page = workorder::list(&st.db, &auth.caller, &req, &filter).await?;
     let title = match (mine, overdue) {
@@ -105,7 +113,14 @@ pub async fn list(
         title,
         BASE,
         &req,
-        &[("state", q.state.clone()), ("project_id", q.project_id.clone()), ("mine", q.mine.clone()), ("overdue", q.overdue.clone())],
+        &[
+            ("state", q.state.clone()),
+            ("project_id", q.project_id.clone()),
+            ("mine", q.mine.clone()),
+            ("overdue", q.overdue.clone()),
+            ("created_from", q.created_from.clone()),
+            ("created_to", q.created_to.clone()),
+        ],
     );
     l.search_hint = "工单号/内容/电话".into();
     l.filters.push(FilterField::select(
@@ -122,6 +137,13 @@ pub async fn list(
         projects.iter().map(|p| (p.id.to_string(), p.name.clone())).collect(),
     ));
     l.filters.push(FilterField::select("overdue", "时效", q.overdue.clone(), vec![("1".into(), "仅超时".into())]));
+    l.advanced.push(FilterField::input("date", "created_from", "报修日期从", q.created_from.clone()));
+    l.advanced.push(FilterField::input("date", "created_to", "报修日期至", q.created_to.clone()));
+    let given = |s: &Option<String>| s.as_deref().is_some_and(|v| !v.is_empty());
+    l.advanced_open = given(&q.created_from) || given(&q.created_to);
+    if !dates.is_empty() {
+        l.note = dates.iter().map(|(_, m)| m.clone()).collect::<Vec<_>>().join("；");
+    }
     if auth.caller.can("workorder.create") {
         l.toolbar.push(Link::new("新建工单", format!("{BASE}/new")));
     }
