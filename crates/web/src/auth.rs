@@ -73,7 +73,10 @@ pub async fn authenticate(State(st): State<SharedState>, req: Request, next: Nex
     } else if let Some(sid) = cookie(req.headers(), SESSION_COOKIE) {
         match auth::caller_from_session(&st.db, &sid, &ip).await {
             Ok(Some(c)) => {
-                if !is_safe(req.method()) {
+                // The login form carries the login token (checked by the
+                // handler against its own cookie), not the session's: someone
+                // still logged in may log in again or as someone else.
+                if !is_safe(req.method()) && req.uri().path() != "/login" {
                     match check_csrf(req, &c.csrf_token).await {
                         Ok(r) => req = r,
                         Err(resp) => return resp,

@@ -144,6 +144,33 @@ async fn browser_login_sets_a_hardened_cookie_and_logout_ends_the_session() {
 }
 
 #[tokio::test]
+async fn someone_still_logged_in_can_log_in_as_someone_else_but_not_without_the_login_token() {
+    let app = TestApp::demo().await;
+    let s = app.login("agent").await;
+    let login_form = |s: &Session| {
+        let c = s.client.clone();
+        let base = app.base.clone();
+        async move {
+            let html = c.get(format!("{base}/login")).send().await.unwrap().text().await.unwrap();
+            html.split("name=\"_csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string()
+        }
+    };
+    let token = login_form(&s).await;
+    let post = |token: String| {
+        s.client
+            .post(format!("{}/login", app.base))
+            .form(&[("username", "manager"), ("password", app::demo::DEMO_PASSWORD), ("_csrf", &token)])
+            .send()
+    };
+    let r = post("forged".into()).await.unwrap();
+    assert_ne!(r.status(), StatusCode::SEE_OTHER, "a login without the login form's token is refused");
+    let r = post(token).await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = s.page("/").await;
+    assert!(html.contains("王建国"), "now the manager");
+}
+
+#[tokio::test]
 async fn api_tokens_authenticate_until_revoked() {
     let app = TestApp::demo().await;
     let s = app.login("manager").await;

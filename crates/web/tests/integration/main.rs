@@ -20,6 +20,7 @@ mod property;
 mod scope;
 mod settings;
 mod visit;
+mod workbench;
 mod workorder;
 mod workorder_service;
 mod xss;
