@@ -83,8 +83,16 @@ impl Db {
         self.conn.get_database_backend()
     }
 
+    /// Applies pending migrations. When any ran (an upgrade may add indexes
+    /// to tables of millions of rows), the planner's statistics are renewed,
+    /// or it keeps planning without the new indexes.
     pub async fn migrate(&self) -> AppResult<()> {
+        let pending = Migrator::get_pending_migrations(&self.conn).await?.len();
+        let fresh = Migrator::get_applied_migrations(&self.conn).await?.is_empty();
         Migrator::up(&self.conn, None).await?;
+        if pending > 0 && !fresh {
+            self.analyze().await?;
+        }
         Ok(())
     }
 

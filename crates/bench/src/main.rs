@@ -49,7 +49,7 @@ async fn bench(args: Args) -> anyhow::Result<bool> {
     let api = Api::login(&base, &args.user, &args.password).await?;
     let projects = setup::projects(&api).await.context("listing projects")?;
     let project = setup::project_by_code(&projects, &args.project_code)?;
-    let cx = Context { args, base, api, projects, project };
+    let cx = Context { args, base, api, project };
     let mut rows = Vec::new();
     for name in selected {
         eprint!("{name} … ");

@@ -28,7 +28,6 @@ pub struct Context {
     pub args: Args,
     pub base: Url,
     pub api: Api,
-    pub projects: Vec<Project>,
     pub project: Project,
 }
 
@@ -249,8 +248,8 @@ async fn export_orders(cx: &Context) -> anyhow::Result<Done> {
     let (query, rows, how) = match &cx.args.export_query {
         Some(q) => (q.clone(), setup::order_count(&api, q).await?, "given".to_string()),
         None => {
-            let plan = export::choose(&api, &cx.projects, cx.args.export_rows).await.context("choosing the export filters")?;
-            (plan.filter.query(), plan.rows, format!("{}; chosen after {} counts", plan.filter.describe(), plan.counts_asked))
+            let plan = export::choose(&api, cx.args.export_rows).await.context("choosing the export period")?;
+            (plan.query, plan.rows, format!("the newest {} days; chosen after {} counts", plan.days, plan.counts_asked))
         }
     };
     let browser = Browser::new(&cx.base)?;
