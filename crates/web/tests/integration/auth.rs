@@ -155,15 +155,17 @@ async fn someone_still_logged_in_can_log_in_as_someone_else_but_not_without_the_
             html.split("name=\"_csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string()
         }
     };
-    let token = login_form(&s).await;
     let post = |token: String| {
         s.client
             .post(format!("{}/login", app.base))
             .form(&[("username", "manager"), ("password", app::demo::DEMO_PASSWORD), ("_csrf", &token)])
             .send()
     };
+    login_form(&s).await;
     let r = post("forged".into()).await.unwrap();
-    assert_ne!(r.status(), StatusCode::SEE_OTHER, "a login without the login form's token is refused");
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "a login without the login form's token is refused");
+    // The refusal shows the form again with a fresh token.
+    let token = login_form(&s).await;
     let r = post(token).await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, html) = s.page("/").await;
