@@ -12,6 +12,7 @@ mod m20261122_000006_workorder_fees;
 mod m20261201_000007_service;
 mod m20261201_000010_escalation;
 mod m20261201_000011_scale_indexes;
+mod m20261201_000012_customer_name_grams;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000007_service::Migration),
             Box::new(m20261201_000010_escalation::Migration),
             Box::new(m20261201_000011_scale_indexes::Migration),
+            Box::new(m20261201_000012_customer_name_grams::Migration),
         ]
     }
 }

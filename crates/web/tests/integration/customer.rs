@@ -169,6 +169,38 @@ async fn search_by_short_names_phone_suffix_room_code_and_id() {
     assert!(html.contains("张伟强") && html.contains("已禁用"));
 }
 
+/// The names found by a search, in code order.
+async fn names_found(s: &Session, q: &str) -> Vec<String> {
+    let (status, list) = s.get(&format!("/api/v1/customers?q={q}&per_page=100")).await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    assert_eq!(list["total"].as_u64().unwrap() as usize, list["items"].as_array().unwrap().len(), "total agrees with the page");
+    list["items"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap().to_string()).collect()
+}
+
+#[tokio::test]
+async fn one_and_two_character_searches_find_any_piece_of_a_name_within_scope() {
+    let app = TestApp::demo().await;
+    let admin = app.login("admin").await;
+    let s = app.login("manager").await;
+    let o = office(&s, "君林天下管理处").await;
+    let (_, units) = admin.get("/api/v1/org-units").await;
+    let yunshan = id_where(&units, "name", "云山雅苑管理处");
+    customer(&s, o, "N-1", "李晓东", "13500000001").await;
+    customer(&s, o, "N-2", "欧阳娜娜", "13500000002").await;
+    customer(&admin, yunshan, "N-1", "李晓东", "13500000003").await;
+
+    assert_eq!(names_found(&s, "晓东").await, ["李晓东"], "a middle pair; another company's 李晓东 is out of scope");
+    assert_eq!(names_found(&admin, "晓东").await, ["李晓东", "李晓东"], "the group sees both");
+    assert_eq!(names_found(&s, "李").await, ["李晓东"], "one character: the surname");
+    assert_eq!(names_found(&s, "东").await, ["李晓东"], "one character: the last one");
+    assert_eq!(names_found(&s, "阳娜").await, ["欧阳娜娜"]);
+    assert_eq!(names_found(&s, "娜娜").await, ["欧阳娜娜"], "a repeated character");
+    assert_eq!(names_found(&s, "娜").await, ["欧阳娜娜"], "found once, not once per occurrence");
+    assert!(names_found(&s, "晓娜").await.is_empty(), "characters not next to each other");
+    assert!(names_found(&s, "N-").await.is_empty(), "one or two characters search names only, not codes");
+    assert_eq!(names_found(&s, "N-1").await, ["李晓东"], "three characters search codes too");
+}
+
 #[tokio::test]
 async fn a_rename_takes_effect_only_when_someone_else_approves() {
     let app = TestApp::demo().await;
@@ -184,6 +216,8 @@ async fn a_rename_takes_effect_only_when_someone_else_approves() {
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(agent.get(&format!("/api/v1/customers/{}", c["id"])).await.1["name"], "陈小春", "an edit never renames");
+    assert!(names_found(&agent, "改名").await.is_empty(), "nor does it change what a short search finds");
+    assert_eq!(names_found(&agent, "小春").await, ["陈小春"]);
     let (status, err) =
         agent.post(&format!("/api/v1/customers/{}/rename-orders", c["id"]), json!({"new_name": "陈晓春", "reason": ""})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -202,6 +236,10 @@ async fn a_rename_takes_effect_only_when_someone_else_approves() {
         manager.post(&format!("/api/v1/rename-orders/{}/approve", order["id"]), json!({"version": order["version"]})).await;
     assert_eq!(status, StatusCode::OK, "{decided}");
     assert_eq!(agent.get(&format!("/api/v1/customers/{}", c["id"])).await.1["name"], "陈晓春");
+    assert!(names_found(&agent, "小春").await.is_empty(), "the old name is no longer found");
+    assert!(names_found(&agent, "小").await.is_empty(), "not even by one character");
+    assert_eq!(names_found(&agent, "晓春").await, ["陈晓春"], "the new one is");
+    assert_eq!(names_found(&agent, "晓").await, ["陈晓春"]);
     let (status, _) = manager.post(&format!("/api/v1/rename-orders/{}/reject", order["id"]), json!({"version": decided["version"]})).await;
     assert_eq!(status, StatusCode::CONFLICT, "decided once");
     let (_, own) =
@@ -292,8 +330,10 @@ async fn handover_move_in_move_out_and_the_billing_party() {
         s.send(Method::DELETE, &format!("/api/v1/customers/{}", old_owner["id"]), json!({"version": old_owner["version"]})).await;
     assert_eq!(status, StatusCode::CONFLICT, "a customer with history is never deleted: {body}");
     let spare = customer(&s, o, "H-9", "误录客户", "13600000009").await;
+    assert_eq!(names_found(&s, "误录").await, ["误录客户"]);
     let (status, _) = s.send(Method::DELETE, &format!("/api/v1/customers/{}", spare["id"]), json!({"version": spare["version"]})).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
+    assert!(names_found(&s, "误录").await.is_empty(), "a deleted customer leaves no name grams behind");
     let (_, timeline) = s.get(&format!("/api/v1/audit-logs?entity=handover&entity_id={}", h["id"])).await;
     assert_eq!(timeline["total"], 1);
     let (status, html) = s.page(&format!("/customers/{}", new_owner["id"])).await;

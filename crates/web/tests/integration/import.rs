@@ -163,6 +163,9 @@ async fn customer_import_checks_every_row_and_moves_customers_in() {
     assert_eq!(c["phones"][0], "13800012345");
     assert_eq!(c["birthday"], "1949-12-31");
     assert_eq!(c["rooms"][0]["role"], "owner");
+    assert_eq!(s.get("/api/v1/customers?q=阳锋").await.1["total"], 1, "two-character search finds imported rows by any pair");
+    assert_eq!(s.get("/api/v1/customers?q=锋").await.1["total"], 1, "and by one character");
+    assert_eq!(s.get("/api/v1/customers?q=黄药").await.1["total"], 0, "refused rows leave no name grams");
     assert_eq!(s.get("/api/v1/customers?q=2345").await.1["total"], 1, "phone suffix search finds imported rows");
     assert_eq!(s.get("/api/v1/customers?q=I1-1-0101").await.1["total"], 1, "room code search finds imported rows");
 }
@@ -180,6 +183,17 @@ async fn thousands_of_rows_import_in_one_go_with_templates_and_pages() {
     assert_eq!(job["imported"], 3000);
     assert_eq!(job["total"], 3000);
     assert_eq!(s.get("/api/v1/rooms?q=Q2-").await.1["total"], 1000);
+
+    // Enough customers that their name grams take several INSERTs.
+    let names: Vec<(String, String)> = (0..1500).map(|i| (format!("P-{i:04}"), format!("批量{i:04}"))).collect();
+    let mut rows = vec![app::import::ImportKind::Customers.headers().to_vec()];
+    for (code, name) in &names {
+        rows.push(vec!["君林天下管理处", code, name, "个人", "", "", "", "", "", "", "", "", "", "", ""]);
+    }
+    let job = import(&s, "customers", "all_or_nothing", workbook(&rows)).await;
+    assert_eq!(job["imported"], 1500);
+    assert_eq!(s.get("/api/v1/customers?q=批量").await.1["total"], 1500, "every imported name has its grams");
+    assert_eq!(s.get("/api/v1/customers?q=量1").await.1["total"], 500);
 
     for kind in ["rooms", "customers"] {
         let r = s.client.get(format!("{}/imports/templates/{kind}", s.base)).send().await.unwrap();
