@@ -112,9 +112,14 @@ pub async fn store_name_grams(db: &impl ConnectionTrait, names: &[(i32, &str)]) 
     let names: BTreeMap<i32, &str> = names.iter().copied().collect();
     let ids: Vec<i32> = names.keys().copied().collect();
     delete_name_grams(db, &ids).await?;
+    insert_name_grams(db, names.into_iter()).await
+}
+
+/// Adds the name grams of customers that have none yet (the migration that
+/// fills the table; everyone else replaces them with `store_name_grams`).
+pub async fn insert_name_grams<'a>(db: &impl ConnectionTrait, names: impl Iterator<Item = (i32, &'a str)>) -> Result<(), DbErr> {
     let rows: Vec<customer_name_gram::ActiveModel> = names
-        .iter()
-        .flat_map(|(&id, name)| {
+        .flat_map(|(id, name)| {
             name_grams(name).into_iter().map(move |g| customer_name_gram::ActiveModel { gram: Set(g), customer_id: Set(id) })
         })
         .collect();
