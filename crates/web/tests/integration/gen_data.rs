@@ -34,7 +34,9 @@ async fn fingerprint(db: &app::Db) -> Vec<String> {
     let orders: Vec<(String, String, String)> = work_order::Entity::find()
         .select_only()
         .columns([work_order::Column::Number, work_order::Column::Category, work_order::Column::Description])
+        // Numbers repeat across companies; the company breaks the tie.
         .order_by_asc(work_order::Column::Number)
+        .order_by_asc(work_order::Column::CompanyId)
         .limit(200)
         .into_tuple()
         .all(&db.conn)
