@@ -9,7 +9,7 @@ use sea_orm::{
 use sea_orm_migration::MigratorTrait;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
-use crate::{migration::Migrator, AppResult};
+use crate::{cache::Caches, migration::Migrator, AppResult};
 
 /// A connection pool plus, on SQLite, the single-writer lock.
 ///
@@ -20,6 +20,8 @@ use crate::{migration::Migrator, AppResult};
 pub struct Db {
     pub conn: DatabaseConnection,
     write_lock: Option<Arc<Mutex<()>>>,
+    /// Configuration derived once per change, not once per request.
+    pub caches: Arc<Caches>,
 }
 
 /// A write transaction; holds the SQLite writer lock until commit or drop.
@@ -76,7 +78,7 @@ impl Db {
                 .foreign_keys(true)
         });
         let conn = Database::connect(opts).await?;
-        Ok(Self { conn, write_lock: sqlite.then(|| Arc::new(Mutex::new(()))) })
+        Ok(Self { conn, write_lock: sqlite.then(|| Arc::new(Mutex::new(()))), caches: Arc::default() })
     }
 
     pub fn backend(&self) -> DatabaseBackend {

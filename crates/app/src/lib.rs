@@ -2,6 +2,7 @@
 //! one transaction per use case, Scope checks and audit records.
 
 pub mod audit;
+pub mod cache;
 pub mod caller;
 pub mod clock;
 pub mod customer;

@@ -51,8 +51,10 @@ impl<'a> Change<'a> {
 }
 
 /// Writes the change in the caller's transaction, so the audit row exists
-/// exactly when the change does.
+/// exactly when the change does; a change of configuration also
+/// invalidates what processes cached of it (`crate::cache`).
 pub async fn record(db: &impl ConnectionTrait, caller: &Caller, change: Change<'_>) -> AppResult<()> {
+    crate::cache::bump_for(db, change.entity).await?;
     let row = audit_log::ActiveModel {
         at: Set(Utc::now()),
         user_id: Set((!caller.is_system()).then_some(caller.user_id)),

@@ -13,6 +13,7 @@ mod m20261201_000007_service;
 mod m20261201_000010_escalation;
 mod m20261201_000011_scale_indexes;
 mod m20261201_000012_customer_name_grams;
+mod m20261202_000013_config_versions;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_escalation::Migration),
             Box::new(m20261201_000011_scale_indexes::Migration),
             Box::new(m20261201_000012_customer_name_grams::Migration),
+            Box::new(m20261202_000013_config_versions::Migration),
         ]
     }
 }

@@ -6,4 +6,4 @@ mod scope;
 pub mod unit;
 pub mod user;
 
-pub use scope::load_caller;
+pub use scope::{load_caller, Access};

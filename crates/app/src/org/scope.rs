@@ -74,15 +74,33 @@ async fn projects_of(db: &Db, u: &user::Model, units: &BTreeSet<i32>) -> AppResu
     Ok(pairs)
 }
 
-/// Loads the caller for an authenticated, enabled user.
-pub async fn load_caller(db: &Db, u: user::Model, ip: &str, csrf_token: String) -> AppResult<Caller> {
-    let units = visible_units(db, &u).await?;
+/// What a user may see and do, derived from the org tree, the projects and
+/// their roles; kept in `Db::caches` until any of those changes.
+pub struct Access {
+    scope: Scope,
+    permissions: BTreeSet<String>,
+}
+
+async fn access_of(db: &Db, u: &user::Model) -> AppResult<Access> {
+    let units = visible_units(db, u).await?;
     let unit_ids: BTreeSet<i32> = units.iter().map(|x| x.id).collect();
     let companies = units.iter().filter(|x| x.kind == OrgUnitKind::Company.code()).map(|x| x.id).collect();
-    let pairs = projects_of(db, &u, &unit_ids).await?;
+    let pairs = projects_of(db, u, &unit_ids).await?;
     let projects = pairs.iter().map(|(p, _)| *p).collect();
     let offices = pairs.iter().map(|(_, o)| *o).collect();
     let permissions = permissions_of(db, u.id).await?;
+    Ok(Access { scope: Scope { superuser: u.superuser, units: unit_ids, companies, projects, offices }, permissions })
+}
+
+/// Loads the caller for an authenticated, enabled user. The user row is the
+/// caller's own (read per request, so a disabled user or a forced password
+/// change takes effect at once); scope and permissions come from the cache.
+pub async fn load_caller(db: &Db, u: user::Model, ip: &str, csrf_token: String) -> AppResult<Caller> {
+    let versions = crate::cache::versions(&db.conn).await?;
+    let access = match db.caches.access.get(&u.id, versions) {
+        Some(a) => a,
+        None => db.caches.access.put(u.id, versions, access_of(db, &u).await?),
+    };
     Ok(Caller {
         user_id: u.id,
         username: u.username,
@@ -90,8 +108,8 @@ pub async fn load_caller(db: &Db, u: user::Model, ip: &str, csrf_token: String) 
         org_unit_id: u.org_unit_id,
         company_id: u.company_id,
         must_change_password: u.must_change_password,
-        permissions,
-        scope: Scope { superuser: u.superuser, units: unit_ids, companies, projects, offices },
+        permissions: access.permissions.clone(),
+        scope: access.scope.clone(),
         ip: ip.to_string(),
         csrf_token,
     })

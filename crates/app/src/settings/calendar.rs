@@ -193,21 +193,21 @@ pub async fn delete_holiday(db: &Db, caller: &Caller, id: i32) -> AppResult<()> 
 pub async fn clock_calendar(db: &impl sea_orm::ConnectionTrait, company_id: i32) -> AppResult<domain::workorder::Calendar> {
     let c =
         work_calendar::Entity::find().filter(work_calendar::Column::CompanyId.eq(company_id)).one(db).await?.ok_or(AppError::NotFound)?;
-    let days = holiday::Entity::find()
-        .filter(holiday::Column::CompanyId.eq(company_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|h| HolidayKind::from_code(&h.kind).map(|k| (h.day, k)))
-        .collect();
+    let days = holiday::Entity::find().filter(holiday::Column::CompanyId.eq(company_id)).all(db).await?;
+    Ok(calendar_of(&c, &days))
+}
+
+/// The SLA clock's calendar of a company's calendar row and holidays.
+fn calendar_of(c: &work_calendar::Model, holidays: &[holiday::Model]) -> domain::workorder::Calendar {
+    let days = holidays.iter().filter_map(|h| HolidayKind::from_code(&h.kind).map(|k| (h.day, k))).collect();
     let time =
         |s: &str, fallback: (u32, u32)| parse_hhmm(s).unwrap_or(chrono::NaiveTime::from_hms_opt(fallback.0, fallback.1, 0).expect("time"));
     let lunch = parse_hhmm(&c.lunch_start).zip(parse_hhmm(&c.lunch_end));
-    Ok(domain::workorder::Calendar::Working {
+    domain::workorder::Calendar::Working {
         week: WorkWeek::parse(&c.work_days).unwrap_or_else(|_| WorkWeek::parse("12345").expect("weekdays")),
         start: time(&c.work_start, (9, 0)),
         end: time(&c.work_end, (18, 0)),
         lunch,
         days,
-    })
+    }
 }

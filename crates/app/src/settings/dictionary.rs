@@ -41,16 +41,7 @@ pub async fn list_items(db: &Db, caller: &Caller, company_id: i32, dict_type: &s
 
 /// Enabled labels of a dictionary, for pickers in other modules' forms.
 pub async fn options(db: &Db, company_id: i32, dict_type: &str) -> AppResult<Vec<String>> {
-    Ok(dict_item::Entity::find()
-        .filter(dict_item::Column::CompanyId.eq(company_id))
-        .filter(dict_item::Column::DictType.eq(dict_type))
-        .filter(dict_item::Column::Enabled.eq(true))
-        .order_by_asc(dict_item::Column::SortOrder)
-        .all(&db.conn)
-        .await?
-        .into_iter()
-        .map(|i| i.label)
-        .collect())
+    Ok(super::of_company(db, company_id).await?.options(dict_type).to_vec())
 }
 
 pub async fn get_item(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> AppResult<dict_item::Model> {

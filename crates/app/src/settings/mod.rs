@@ -2,14 +2,17 @@
 //! company and seeded with Chinese defaults when a company is created.
 
 mod calendar;
+mod company;
 mod dictionary;
 mod numbering;
+
+pub use company::{of_company, CompanySettings};
 
 pub use calendar::{
     add_holiday, clock_calendar, delete_holiday, get_calendar, list_holidays, update_calendar, CalendarInput, HolidayInput,
 };
 pub use dictionary::{create_item, get_item, list_items, options, update_item, DictItemInput};
-pub use numbering::{get_rule, list_rules, next_number, reserve_numbers, update_rule, RuleInput};
+pub use numbering::{get_rule, list_rules, next_number, reserve_by_rule, reserve_numbers, update_rule, RuleInput};
 
 use chrono::{NaiveDate, Utc};
 use domain::settings::{HolidayKind, DICTIONARIES, NUMBERING_DEFAULTS};

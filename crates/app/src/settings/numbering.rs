@@ -5,10 +5,10 @@ use domain::{
     FieldErrors,
 };
 use sea_orm::{
-    sea_query::{Expr, OnConflict},
+    sea_query::{Expr, OnConflict, Query},
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    ColumnTrait, ConnectionTrait, EntityTrait, IdenStatic, IntoActiveModel, QueryFilter, QueryOrder,
 };
 use serde::{Deserialize, Serialize};
 
@@ -99,32 +99,45 @@ pub async fn reserve_numbers(
     day: NaiveDate,
     count: i64,
 ) -> AppResult<Vec<String>> {
-    let today = day;
     let rule = numbering_rule::Entity::find()
         .filter(numbering_rule::Column::CompanyId.eq(company_id))
         .filter(numbering_rule::Column::DocType.eq(doc_type))
         .one(txn)
         .await?
         .ok_or_else(|| anyhow::anyhow!("no numbering rule {doc_type} for company {company_id}"))?;
+    reserve_by_rule(txn, &rule, day, count).await
+}
+
+/// Takes `count` numbers of `rule` (as `reserve_numbers`, for a caller that
+/// holds the rule already): one statement that creates the period's counter
+/// or advances it, and returns where it stands.
+pub async fn reserve_by_rule(
+    txn: &impl ConnectionTrait,
+    rule: &numbering_rule::Model,
+    day: NaiveDate,
+    count: i64,
+) -> AppResult<Vec<String>> {
+    use number_counter::Column as C;
     let reset = ResetPeriod::from_code(&rule.reset).unwrap_or(ResetPeriod::Never);
-    let key = match reset.date_part(today) {
+    let key = match reset.date_part(day) {
         k if k.is_empty() => "-".to_string(),
         k => k,
     };
-    number_counter::Entity::insert(number_counter::ActiveModel { rule_id: Set(rule.id), period_key: Set(key.clone()), last_value: Set(0) })
-        .on_conflict(OnConflict::columns([number_counter::Column::RuleId, number_counter::Column::PeriodKey]).do_nothing().to_owned())
-        .do_nothing()
-        .exec(txn)
-        .await?;
-    number_counter::Entity::update_many()
-        .col_expr(number_counter::Column::LastValue, Expr::col(number_counter::Column::LastValue).add(count))
-        .filter(number_counter::Column::RuleId.eq(rule.id))
-        .filter(number_counter::Column::PeriodKey.eq(&key))
-        .exec(txn)
-        .await?;
-    let counter = number_counter::Entity::find_by_id((rule.id, key)).one(txn).await?.ok_or_else(|| anyhow::anyhow!("counter vanished"))?;
-    let domain_rule = NumberingRule { prefix: rule.prefix, reset, width: rule.width as u32 };
-    Ok((counter.last_value - count + 1..=counter.last_value).map(|seq| domain_rule.format(today, seq)).collect())
+    let upsert = Query::insert()
+        .into_table(number_counter::Entity)
+        .columns([C::RuleId, C::PeriodKey, C::LastValue])
+        .values_panic([rule.id.into(), key.into(), count.into()])
+        .on_conflict(
+            OnConflict::columns([C::RuleId, C::PeriodKey])
+                .value(C::LastValue, Expr::col((number_counter::Entity, C::LastValue)).add(count))
+                .to_owned(),
+        )
+        .returning_col(C::LastValue)
+        .to_owned();
+    let row = txn.query_one(txn.get_database_backend().build(&upsert)).await?.ok_or_else(|| anyhow::anyhow!("counter vanished"))?;
+    let last: i64 = row.try_get("", C::LastValue.as_str())?;
+    let domain_rule = NumberingRule { prefix: rule.prefix.clone(), reset, width: rule.width as u32 };
+    Ok((last - count + 1..=last).map(|seq| domain_rule.format(day, seq)).collect())
 }
 
 pub async fn get_rule(db: &Db, caller: &Caller, id: i32) -> AppResult<numbering_rule::Model> {

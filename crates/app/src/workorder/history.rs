@@ -212,12 +212,12 @@ pub async fn generate(db: &Db, caller: &Caller, tz: Tz, plan: &Plan) -> AppResul
     }
     let mut rng = Rng(plan.seed);
     let now = Utc::now();
-    let calendar = settings::clock_calendar(&db.conn, plan.company_id).await?;
+    let company = settings::of_company(db, plan.company_id).await?;
+    let calendar = company.calendar();
     let mut targets: HashMap<(&str, bool), Targets> = HashMap::new();
     for (category, _) in PROBLEMS {
         for emergency in [true, false] {
-            let t = super::targets::for_order(&db.conn, plan.company_id, category, emergency, calendar.working_day()).await?;
-            targets.insert((category, emergency), t);
+            targets.insert((category, emergency), super::targets::for_order(&company, category, emergency));
         }
     }
     let days = (plan.to - plan.from).num_days();
@@ -230,7 +230,7 @@ pub async fn generate(db: &Db, caller: &Caller, tz: Tz, plan: &Plan) -> AppResul
     created.sort();
     let mut written = 0;
     for chunk in created.chunks(CHUNK) {
-        let drafts = chunk.iter().map(|c| draft(&mut rng, tz, &calendar, &targets, plan, *c, now)).collect::<Vec<_>>();
+        let drafts = chunk.iter().map(|c| draft(&mut rng, tz, calendar, &targets, plan, *c, now)).collect::<Vec<_>>();
         written += write_chunk(db, tz, plan, drafts).await?;
     }
     let txn = db.begin().await?;
@@ -375,12 +375,9 @@ async fn write_chunk(db: &Db, tz: Tz, plan: &Plan, mut drafts: Vec<Draft>) -> Ap
             drafts[*i].number = n;
         }
     }
-    let numbers: Vec<String> = drafts.iter().map(|d| d.number.clone()).collect();
-    work_order::Entity::insert_many(drafts.iter().map(|d| d.order.clone())).exec(&*txn).await?;
-    let ids: HashMap<String, i32> = work_order::Entity::find()
-        .filter(work_order::Column::CompanyId.eq(plan.company_id))
-        .filter(work_order::Column::Number.is_in(numbers))
-        .all(&*txn)
+    // Ids by number: the order of the returned rows is not promised.
+    let ids: HashMap<String, i32> = work_order::Entity::insert_many(drafts.iter().map(|d| d.order.clone()))
+        .exec_with_returning_many(&*txn)
         .await?
         .into_iter()
         .map(|o| (o.number, o.id))

@@ -24,7 +24,8 @@ use crate::{
     db::{claim_version, labels_by_id},
     entity::{customer, project, room, user, work_order, work_order_event, work_order_material},
     property::{project as projects, room as rooms},
-    settings, AppError, AppResult, Caller, Db, Page, PageRequest,
+    settings::{self, CompanySettings},
+    AppError, AppResult, Caller, Db, Page, PageRequest,
 };
 
 pub mod escalation;
@@ -154,56 +155,77 @@ async fn views(db: &impl ConnectionTrait, rows: Vec<WorkOrder>, with_events: boo
     let now = Utc::now();
     let mut out = Vec::with_capacity(rows.len());
     for o in rows {
-        let state = WorkOrderState::from_code(&o.state).unwrap_or(WorkOrderState::PendingDispatch);
-        let events = if with_events {
-            work_order_event::Entity::find()
+        let (events, materials) = if with_events {
+            let events = work_order_event::Entity::find()
                 .filter(work_order_event::Column::WorkOrderId.eq(o.id))
                 .order_by_asc(work_order_event::Column::Id)
                 .all(db)
-                .await?
-                .into_iter()
-                .map(|e| EventView {
-                    at: e.at,
-                    user_name: e.user_name,
-                    action_label: match Action::from_code(&e.action) {
-                        Some(a) => a.label(),
-                        None if e.action == photo::EVENT => photo::EVENT_LABEL,
-                        None if e.action == domain::workorder::escalation::EVENT_ACTION => domain::workorder::escalation::EVENT_LABEL,
-                        None => "新建",
-                    },
-                    to_state_label: WorkOrderState::from_code(&e.to_state).map_or("", WorkOrderState::label),
-                    action: e.action,
-                    note: e.note,
-                })
-                .collect()
-        } else {
-            vec![]
-        };
-        let materials = if with_events {
-            work_order_material::Entity::find()
+                .await?;
+            let materials = work_order_material::Entity::find()
                 .filter(work_order_material::Column::WorkOrderId.eq(o.id))
                 .order_by_asc(work_order_material::Column::Id)
                 .all(db)
-                .await?
+                .await?;
+            (events, materials)
         } else {
-            vec![]
+            (vec![], vec![])
         };
-        let overdue = is_overdue(&o, state, now);
-        out.push(WorkOrderView {
-            state_label: state.label(),
-            project_name: projects.get(&o.project_id).cloned().unwrap_or_default(),
-            room_code: o.room_id.and_then(|r| rooms.get(&r).cloned()).unwrap_or_default(),
-            customer_name: o.customer_id.and_then(|c| customers.get(&c).cloned()).unwrap_or_default(),
-            assignee_name: o.assignee_id.and_then(|u| users.get(&u).cloned()).unwrap_or_default(),
-            actions: state.actions().into_iter().map(|a| (a.code().to_string(), a.label().to_string())).collect(),
-            overdue,
-            events,
-            materials,
-            total_text: Fen(o.total_fee).display(),
-            order: o,
-        });
+        let names = Names {
+            project: projects.get(&o.project_id).cloned().unwrap_or_default(),
+            room: o.room_id.and_then(|r| rooms.get(&r).cloned()).unwrap_or_default(),
+            customer: o.customer_id.and_then(|c| customers.get(&c).cloned()).unwrap_or_default(),
+            assignee: o.assignee_id.and_then(|u| users.get(&u).cloned()).unwrap_or_default(),
+        };
+        out.push(view_of(o, names, events, materials, now));
     }
     Ok(out)
+}
+
+/// The names an order's view shows for its ids.
+struct Names {
+    project: String,
+    room: String,
+    customer: String,
+    assignee: String,
+}
+
+fn view_of(
+    o: WorkOrder,
+    names: Names,
+    events: Vec<work_order_event::Model>,
+    materials: Vec<work_order_material::Model>,
+    now: DateTime<Utc>,
+) -> WorkOrderView {
+    let state = WorkOrderState::from_code(&o.state).unwrap_or(WorkOrderState::PendingDispatch);
+    let events = events
+        .into_iter()
+        .map(|e| EventView {
+            at: e.at,
+            user_name: e.user_name,
+            action_label: match Action::from_code(&e.action) {
+                Some(a) => a.label(),
+                None if e.action == photo::EVENT => photo::EVENT_LABEL,
+                None if e.action == domain::workorder::escalation::EVENT_ACTION => domain::workorder::escalation::EVENT_LABEL,
+                None => "新建",
+            },
+            to_state_label: WorkOrderState::from_code(&e.to_state).map_or("", WorkOrderState::label),
+            action: e.action,
+            note: e.note,
+        })
+        .collect();
+    WorkOrderView {
+        state_label: state.label(),
+        project_name: names.project,
+        room_code: names.room,
+        customer_name: names.customer,
+        assignee_name: names.assignee,
+        actions: state.actions().into_iter().map(|a| (a.code().to_string(), a.label().to_string())).collect(),
+        overdue: is_overdue(&o, state, now),
+        events,
+        materials,
+        total_text: Fen(o.total_fee).display(),
+        order: o,
+    }
 }
 
 /// Whether a clock of an open order has run out: completion, or response /
@@ -346,19 +368,17 @@ fn utc(tz: Tz, t: NaiveDateTime) -> Option<DateTime<Utc>> {
 /// `created`, with the pauses so far (SLA-1).
 type DueTimes = (Option<DateTime<Utc>>, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
 
-async fn order_due_times(
-    db: &impl ConnectionTrait,
+fn order_due_times(
+    settings: &CompanySettings,
     tz: Tz,
-    company_id: i32,
     category: &str,
     priority: &str,
     created: DateTime<Utc>,
     pauses: &[Pause],
-) -> AppResult<DueTimes> {
-    let calendar = settings::clock_calendar(db, company_id).await?;
-    let t = targets::for_order(db, company_id, category, priority == "emergency", calendar.working_day()).await?;
-    let (r, o, c) = domain::workorder::due_times(&calendar, &t, local(tz, created), pauses);
-    Ok((r.and_then(|x| utc(tz, x)), o.and_then(|x| utc(tz, x)), c.and_then(|x| utc(tz, x))))
+) -> DueTimes {
+    let t = targets::for_order(settings, category, priority == "emergency");
+    let (r, o, c) = domain::workorder::due_times(settings.calendar(), &t, local(tz, created), pauses);
+    (r.and_then(|x| utc(tz, x)), o.and_then(|x| utc(tz, x)), c.and_then(|x| utc(tz, x)))
 }
 
 /// Pauses of an order: from each wait-on-customer to the next resume.
@@ -378,8 +398,16 @@ fn pauses(events: &[work_order_event::Model], tz: Tz) -> Vec<Pause> {
     out
 }
 
-async fn event(db: &impl ConnectionTrait, caller: &Caller, order: i32, action: &str, from: &str, to: &str, note: &str) -> AppResult<()> {
-    work_order_event::ActiveModel {
+async fn event(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    order: i32,
+    action: &str,
+    from: &str,
+    to: &str,
+    note: &str,
+) -> AppResult<work_order_event::Model> {
+    Ok(work_order_event::ActiveModel {
         work_order_id: Set(order),
         at: Set(Utc::now()),
         user_id: Set(caller.user_id),
@@ -391,8 +419,7 @@ async fn event(db: &impl ConnectionTrait, caller: &Caller, order: i32, action: &
         ..Default::default()
     }
     .insert(db)
-    .await?;
-    Ok(())
+    .await?)
 }
 
 /// Creates an order (SVC-1): numbered, due times computed, on the timeline.
@@ -439,11 +466,14 @@ pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) ->
     if customer_id.is_some() && customer.is_none() {
         errors.add("customer_id", "客户不存在或无权访问");
     }
+    let company = match &project {
+        Some(p) => Some(settings::of_company(db, p.company_id).await?),
+        None => None,
+    };
+    let options = |dict_type| company.as_ref().map_or(&[][..], |c| c.options(dict_type));
     let category = errors.required("category", "服务类别", &normalize_text(&input.category));
-    if let (Some(p), false) = (&project, category.is_empty()) {
-        if !settings::options(db, p.company_id, "service_category").await?.contains(&category) {
-            errors.add("category", "请从服务类别中选择");
-        }
+    if company.is_some() && !category.is_empty() && !options("service_category").contains(&category) {
+        errors.add("category", "请从服务类别中选择");
     }
     if !matches!(input.kind.as_str(), "paid" | "internal") {
         errors.add("kind", "请选择有偿或内部");
@@ -453,10 +483,7 @@ pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) ->
     }
     let description = errors.required("description", "报修内容", &normalize_text(&input.description));
     errors.max_chars("description", "报修内容", &description, 2000);
-    let phrases = match &project {
-        Some(p) => settings::options(db, p.company_id, "repair_phrase").await?,
-        None => vec![],
-    };
+    let phrases = options("repair_phrase");
     let items: Vec<String> = input.requested_items.iter().map(|i| normalize_text(i)).filter(|i| !i.is_empty()).collect();
     if items.iter().any(|i| !phrases.contains(i)) {
         errors.add("requested_items", "请从报修常用语中选择");
@@ -473,7 +500,7 @@ pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) ->
         errors.add("contact_phone", "联系电话格式不正确");
     }
     errors.into_result()?;
-    let project = project.expect("validated");
+    let (project, company) = (project.expect("validated"), company.expect("validated"));
     // The customer's first phone is the contact phone unless one is typed.
     let phone = if phone.is_empty() {
         match &customer {
@@ -493,14 +520,11 @@ pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) ->
     let typed: String = normalize_text(&input.contact_name).chars().take(64).collect();
     let contact_name = if typed.is_empty() { customer.as_ref().map(|c| c.name.clone()).unwrap_or_default() } else { typed };
     let now = Utc::now();
-    let (response_due, onsite_due, complete_due) =
-        order_due_times(conn, tz, project.company_id, &category, &input.priority, now, &[]).await?;
-    let contractor = match &room {
-        Some(r) => targets::warranty_for(conn, project.company_id, &category, r.delivery_date, local(tz, now).date()).await?,
-        None => None,
-    };
+    let (response_due, onsite_due, complete_due) = order_due_times(&company, tz, &category, &input.priority, now, &[]);
+    let contractor = targets::warranty_for(&company, &category, room.as_ref().and_then(|r| r.delivery_date), local(tz, now).date());
+    let numbering = company.numbering_rule("work_order")?;
     let txn = db.begin().await?;
-    let number = settings::next_number(&*txn, project.company_id, "work_order", local(tz, now).date()).await?;
+    let number = settings::reserve_by_rule(&*txn, numbering, local(tz, now).date(), 1).await?.remove(0);
     let o = work_order::ActiveModel {
         number: Set(number),
         company_id: Set(project.company_id),
@@ -544,8 +568,10 @@ pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) ->
         }
         (o, _) => o?,
     };
-    photo::attach(&txn, caller, o.id, domain::workorder::photo::PhotoStage::Report, &input.photos).await?;
-    event(&*txn, caller, o.id, "create", "", &o.state, if o.warranty { "新建（保修期内）" } else { "" }).await?;
+    if !input.photos.is_empty() {
+        photo::attach(&txn, caller, o.id, domain::workorder::photo::PhotoStage::Report, &input.photos).await?;
+    }
+    let created = event(&*txn, caller, o.id, "create", "", &o.state, if o.warranty { "新建（保修期内）" } else { "" }).await?;
     audit::record(
         &*txn,
         caller,
@@ -556,7 +582,15 @@ pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) ->
     )
     .await?;
     txn.commit().await?;
-    Ok(views(&db.conn, vec![o], true).await?.remove(0))
+    // The view from what is at hand rather than read back: a new order has
+    // one event and no materials.
+    let names = Names {
+        project: project.name,
+        room: room.map(|r| r.code).unwrap_or_default(),
+        customer: customer.map(|c| c.name).unwrap_or_default(),
+        assignee: String::new(),
+    };
+    Ok(view_of(o, names, vec![created], vec![], Utc::now()))
 }
 
 /// One line of materials used (SVC-4).
@@ -738,8 +772,8 @@ pub async fn act_in(txn: &DatabaseTransaction, caller: &Caller, tz: Tz, id: i32,
             .order_by_asc(work_order_event::Column::Id)
             .all(txn)
             .await?;
-        let (_, _, complete_due) =
-            order_due_times(txn, tz, o.company_id, &o.category, &o.priority, o.created_at, &pauses(&events, tz)).await?;
+        let settings = CompanySettings::load(txn, o.company_id).await?;
+        let (_, _, complete_due) = order_due_times(&settings, tz, &o.category, &o.priority, o.created_at, &pauses(&events, tz));
         am.complete_due = Set(complete_due);
     }
     let after = am.update(txn).await?;

@@ -10,31 +10,19 @@ use domain::{
     workorder::{warranty, Targets},
     FieldErrors,
 };
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use serde::{Deserialize, Serialize};
 
 use crate::{
     audit::{self, Change},
     entity::{sla_target, warranty_period},
-    settings, AppError, AppResult, Caller, Db,
+    settings::{self, CompanySettings},
+    AppError, AppResult, Caller, Db,
 };
 
-/// The targets of an order of `category` and priority.
-pub async fn for_order(
-    db: &impl ConnectionTrait,
-    company_id: i32,
-    category: &str,
-    emergency: bool,
-    working_day: Duration,
-) -> AppResult<Targets> {
-    let priority = if emergency { "emergency" } else { "normal" };
-    let rows = sla_target::Entity::find()
-        .filter(sla_target::Column::CompanyId.eq(company_id))
-        .filter(sla_target::Column::Priority.eq(priority))
-        .filter(Condition::any().add(sla_target::Column::Category.eq(category)).add(sla_target::Column::Category.eq("")))
-        .all(db)
-        .await?;
-    Ok(in_force(&rows, category, emergency, working_day))
+/// The targets of an order of `category` and priority under a company's settings.
+pub fn for_order(settings: &CompanySettings, category: &str, emergency: bool) -> Targets {
+    in_force(settings.sla_targets(), category, emergency, settings.calendar().working_day())
 }
 
 /// The targets in force among a company's rows: the category's own row for
@@ -225,24 +213,13 @@ pub async fn reset_target(db: &Db, caller: &Caller, id: i32) -> AppResult<()> {
 
 /// The warranty of an order: `Some(contractor)` when the room's delivery
 /// date plus the trade's period covers `today`.
-pub async fn warranty_for(
-    db: &impl ConnectionTrait,
-    company_id: i32,
-    category: &str,
-    delivery: Option<NaiveDate>,
-    today: NaiveDate,
-) -> AppResult<Option<String>> {
-    let Some(delivery) = delivery else { return Ok(None) };
-    let row = warranty_period::Entity::find()
-        .filter(warranty_period::Column::CompanyId.eq(company_id))
-        .filter(warranty_period::Column::Category.eq(category))
-        .one(db)
-        .await?;
-    let (months, contractor) = match row {
-        Some(r) => (u32::try_from(r.months).unwrap_or(0), r.contractor),
+pub fn warranty_for(settings: &CompanySettings, category: &str, delivery: Option<NaiveDate>, today: NaiveDate) -> Option<String> {
+    let delivery = delivery?;
+    let (months, contractor) = match settings.warranty_period(category) {
+        Some(r) => (u32::try_from(r.months).unwrap_or(0), r.contractor.clone()),
         None => (warranty::default_months(category).unwrap_or(0), String::new()),
     };
-    Ok(warranty::in_warranty(delivery, months, today).then_some(contractor))
+    warranty::in_warranty(delivery, months, today).then_some(contractor)
 }
 
 /// One line of the warranty settings: a category with the period in force.

@@ -11,6 +11,8 @@ use serde_json::{json, Value};
 pub struct TestApp {
     pub base: String,
     pub db: app::Db,
+    /// The database's URL, for another server on it.
+    pub url: String,
     /// Where this app keeps its uploaded files.
     pub blobs: std::path::PathBuf,
     _dir: Option<TempDir>,
@@ -28,6 +30,18 @@ impl Drop for TempDir {
 
 fn unique() -> String {
     app::org::auth::random_token(6)
+}
+
+/// Serves the router over `db` on a free port; returns its base URL.
+async fn serve(db: app::Db, blobs: &std::path::Path) -> String {
+    let store = std::sync::Arc::new(app::storage::FsBlobStore::new(blobs.to_path_buf()));
+    let state = web::AppState { db, tz: chrono_tz::Asia::Shanghai, secure_cookies: false, blobs: store };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(listener, web::router(state).into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+    });
+    format!("http://{addr}")
 }
 
 async fn fresh_database() -> (String, Option<TempDir>) {
@@ -57,14 +71,14 @@ impl TestApp {
         let db = app::Db::connect(&url).await.expect("connect");
         db.migrate().await.expect("migrate");
         let blobs = TempDir(std::env::temp_dir().join(format!("guanjia-test-blobs-{}", unique())));
-        let store = std::sync::Arc::new(app::storage::FsBlobStore::new(blobs.0.clone()));
-        let state = web::AppState { db: db.clone(), tz: chrono_tz::Asia::Shanghai, secure_cookies: false, blobs: store };
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move {
-            axum::serve(listener, web::router(state).into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
-        });
-        Self { base: format!("http://{addr}"), db, blobs: blobs.0.clone(), _dir: dir, _blobs: blobs }
+        let base = serve(db.clone(), &blobs.0).await;
+        Self { base, db, url, blobs: blobs.0.clone(), _dir: dir, _blobs: blobs }
+    }
+
+    /// The base URL of a second server on the same database and files, with
+    /// a connection pool and caches of its own: another process.
+    pub async fn another_process(&self) -> String {
+        serve(app::Db::connect(&self.url).await.expect("connect"), &self.blobs).await
     }
 
     /// A server over the demo company (two companies, offices, roles, users).
@@ -80,18 +94,18 @@ impl TestApp {
     }
 
     pub async fn login_with(&self, username: &str, password: &str) -> Session {
-        let s = Session::new(&self.base);
-        let r = s
-            .client
-            .post(format!("{}/api/v1/auth/login", self.base))
-            .json(&json!({"username": username, "password": password}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::OK, "login {username}: {}", r.text().await.unwrap_or_default());
-        let body: Value = r.json().await.unwrap();
-        Session { csrf: body["csrf_token"].as_str().unwrap().to_string(), ..s }
+        login_at(&self.base, username, password).await
     }
+}
+
+/// A logged-in client of the server at `base`.
+pub async fn login_at(base: &str, username: &str, password: &str) -> Session {
+    let s = Session::new(base);
+    let r =
+        s.client.post(format!("{base}/api/v1/auth/login")).json(&json!({"username": username, "password": password})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "login {username}: {}", r.text().await.unwrap_or_default());
+    let body: Value = r.json().await.unwrap();
+    Session { csrf: body["csrf_token"].as_str().unwrap().to_string(), ..s }
 }
 
 /// A cookie-carrying client, the way a browser or integrator calls.

@@ -8,6 +8,7 @@ mod import;
 
 mod audit;
 mod auth;
+mod cache;
 mod customer;
 mod escalation;
 mod gen_data;
