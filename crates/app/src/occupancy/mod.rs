@@ -107,6 +107,19 @@ pub async fn of_room(db: &Db, caller: &Caller, room_id: i32) -> AppResult<RoomOc
     Ok(RoomOccupancy { current, history: views, billing_party })
 }
 
+/// The customer who pays for a room now (its billing party), for a room the
+/// caller has already been allowed to see: one read of its current occupancies.
+pub async fn billing_customer(db: &impl ConnectionTrait, room_id: i32) -> AppResult<Option<i32>> {
+    let current = occupancy::Entity::find()
+        .filter(occupancy::Column::RoomId.eq(room_id))
+        .filter(occupancy::Column::EndDate.is_null())
+        .order_by_desc(occupancy::Column::StartDate)
+        .order_by_desc(occupancy::Column::Id)
+        .all(db)
+        .await?;
+    Ok(billing_party(&holders_of(&current)).map(|p| p.customer))
+}
+
 /// Ends occupancies at `date` with a reason, inside the caller's transaction.
 async fn end(db: &impl ConnectionTrait, occs: &[occupancy::Model], date: NaiveDate, reason: &str) -> AppResult<()> {
     for o in occs {

@@ -456,7 +456,7 @@ pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) ->
     // A room's order is the billing party's unless another customer is named.
     let customer_id = match (input.customer_id, &room) {
         (Some(id), _) => Some(id),
-        (None, Some(r)) => crate::occupancy::of_room(db, caller, r.id).await.ok().and_then(|o| o.billing_party).map(|b| b.customer_id),
+        (None, Some(r)) => crate::occupancy::billing_customer(conn, r.id).await?,
         (None, None) => None,
     };
     let customer = match customer_id {
