@@ -262,22 +262,26 @@ impl ListView {
     }
 
     /// The list as an Excel workbook: the same columns and cells as shown.
+    /// Rows go to a temporary file as they are written (constant memory
+    /// mode), so a large export does not hold every cell twice in memory.
     pub fn to_xlsx(&self) -> anyhow::Result<Vec<u8>> {
         use rust_xlsxwriter::{Format, Workbook};
         let mut wb = Workbook::new();
-        let sheet = wb.add_worksheet();
+        let sheet = wb.add_worksheet_with_constant_memory();
         sheet.set_name(self.title.chars().take(31).collect::<String>())?;
+        sheet.set_freeze_panes(1, 0)?;
+        for c in 0..self.columns.len() {
+            sheet.set_column_width(c as u16, 18)?;
+        }
         let head = Format::new().set_bold().set_background_color(0xE6F4FF);
         for (c, col) in self.columns.iter().enumerate() {
             sheet.write_with_format(0, c as u16, &col.label, &head)?;
-            sheet.set_column_width(c as u16, 18)?;
         }
         for (r, row) in self.rows.iter().enumerate() {
             for (c, cell) in row.cells.iter().enumerate() {
                 sheet.write(r as u32 + 1, c as u16, &cell.text)?;
             }
         }
-        sheet.set_freeze_panes(1, 0)?;
         Ok(wb.save_to_buffer()?)
     }
 }
