@@ -51,11 +51,13 @@ impl WriteTxn {
     }
 }
 
-/// Page cache of each SQLite reader connection, and of the writer, which
-/// keeps the index pages inserts touch: with SQLite's default of 2 MB an
-/// insert into the million-row work-order table read most of its nine index
-/// leaves back from the operating system (0.8 ms, under the writer lock).
-const READER_CACHE_KIB: u32 = 4 * 1024;
+/// Page cache of the SQLite writer, which keeps the index pages inserts
+/// touch: with SQLite's default of 2 MB an insert into the million-row
+/// work-order table read most of its nine index leaves back from the
+/// operating system (0.8 ms, under the writer lock). Readers keep the
+/// default: in WAL mode a reader drops its whole cache whenever the database
+/// changed since its last read, so under a steady stream of writes a larger
+/// reader cache only holds memory (measured in bench/RESULTS.md).
 const WRITER_CACHE_KIB: u32 = 32 * 1024;
 
 fn pool(url: &str, slow: Duration, connections: u32) -> ConnectOptions {
@@ -69,18 +71,22 @@ fn pool(url: &str, slow: Duration, connections: u32) -> ConnectOptions {
     opts
 }
 
-fn sqlite_pool(url: &str, slow: Duration, connections: u32, cache_kib: u32) -> ConnectOptions {
+fn sqlite_pool(url: &str, slow: Duration, connections: u32, cache_kib: Option<u32>) -> ConnectOptions {
     let mut opts = pool(url, slow, connections);
     // Set on every connection the pool opens, not once: `synchronous`,
     // `busy_timeout` and the cache are per connection (only the WAL mode is
     // kept in the file), and a connection left at `synchronous=FULL` syncs
     // the disk on every commit.
     opts.map_sqlx_sqlite_opts(move |o| {
-        o.journal_mode(SqliteJournalMode::Wal)
+        let o = o
+            .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(10))
-            .foreign_keys(true)
-            .pragma("cache_size", format!("-{cache_kib}"))
+            .foreign_keys(true);
+        match cache_kib {
+            Some(kib) => o.pragma("cache_size", format!("-{kib}")),
+            None => o,
+        }
     });
     opts
 }
@@ -98,8 +104,8 @@ impl Db {
             let conn = Database::connect(pool(url, slow, 32)).await?;
             return Ok(Self { conn, writer: None, caches: Arc::default() });
         }
-        let conn = Database::connect(sqlite_pool(url, slow, 8, READER_CACHE_KIB)).await?;
-        let writer = Database::connect(sqlite_pool(url, slow, 1, WRITER_CACHE_KIB)).await?;
+        let conn = Database::connect(sqlite_pool(url, slow, 8, None)).await?;
+        let writer = Database::connect(sqlite_pool(url, slow, 1, Some(WRITER_CACHE_KIB))).await?;
         Ok(Self { conn, writer: Some(writer), caches: Arc::default() })
     }
 

@@ -262,12 +262,10 @@ impl ListView {
     }
 
     /// The list as an Excel workbook: the same columns and cells as shown.
-    /// Rows go to a temporary file as they are written (constant memory
-    /// mode), so a large export does not hold every cell twice in memory.
     pub fn to_xlsx(&self) -> anyhow::Result<Vec<u8>> {
         use rust_xlsxwriter::{Format, Workbook};
         let mut wb = Workbook::new();
-        let sheet = wb.add_worksheet_with_constant_memory();
+        let sheet = wb.add_worksheet();
         sheet.set_name(self.title.chars().take(31).collect::<String>())?;
         sheet.set_freeze_panes(1, 0)?;
         for c in 0..self.columns.len() {

@@ -180,6 +180,9 @@ pub async fn list(
         ],
         actions: vec![RowAction::get("处理", format!("{BASE}/{}", o.order.id))],
     });
+    // The rows hold what the orders showed: an export of many thousands
+    // should not keep both while it builds the workbook.
+    drop(page);
     l.empty_hint = if mine { "没有分派给您的工单" } else { "没有符合条件的工单" }.into();
     Ok(list_page(&st, &auth, "workorder", l, mode.export).await)
 }
