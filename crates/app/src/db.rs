@@ -58,7 +58,7 @@ impl WriteTxn {
 /// default: in WAL mode a reader drops its whole cache whenever the database
 /// changed since its last read, so under a steady stream of writes a larger
 /// reader cache only holds memory (measured in bench/RESULTS.md).
-const WRITER_CACHE_KIB: u32 = 32 * 1024;
+const WRITER_CACHE_KIB: u32 = 16 * 1024;
 
 fn pool(url: &str, slow: Duration, connections: u32) -> ConnectOptions {
     let mut opts = ConnectOptions::new(url.to_string());

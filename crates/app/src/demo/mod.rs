@@ -58,7 +58,7 @@ pub(crate) async fn create_root(db: &Db, group_name: &str, password: &str, must_
         phone: Set(String::new()),
         org_unit_id: Set(group.id),
         company_id: Set(None),
-        password_hash: Set(hash_password(password)?),
+        password_hash: Set(hash_password(password).await?),
         must_change_password: Set(must_change),
         enabled: Set(true),
         superuser: Set(true),

@@ -24,13 +24,35 @@ use crate::{
 pub const SESSION_IDLE_HOURS: i64 = 12;
 
 /// Hashes a password with argon2id and a random salt.
-pub fn hash_password(password: &str) -> AppResult<String> {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| anyhow::anyhow!("argon2: {e}").into())
+pub async fn hash_password(password: &str) -> AppResult<String> {
+    let password = password.to_string();
+    argon2_work(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| anyhow::anyhow!("argon2: {e}").into())
+    })
+    .await?
 }
 
-fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false)
+async fn verify_password(password: &str, hash: &str) -> AppResult<bool> {
+    let (password, hash) = (password.to_string(), hash.to_string());
+    argon2_work(move || {
+        PasswordHash::new(&hash).map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false)
+    })
+    .await
+}
+
+/// Runs an argon2id computation (tens of milliseconds of CPU and 19 MB of
+/// memory each) on the blocking pool, at most one per core at a time: run
+/// on the async workers it stalled every other request, and eight logins at
+/// once held eight times the memory without finishing any sooner.
+async fn argon2_work<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
+    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    let permits = PERMITS.get_or_init(|| tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())));
+    let _permit = permits.acquire().await.map_err(|e| anyhow::anyhow!("argon2 permits: {e}"))?;
+    Ok(tokio::task::spawn_blocking(work).await.map_err(|e| anyhow::anyhow!("argon2 task: {e}"))?)
 }
 
 /// A random secret as hex: session ids, CSRF tokens, API tokens, one-time
@@ -117,7 +139,7 @@ pub async fn login(db: &Db, username: &str, password: &str, ip: &str) -> AppResu
     let found = user::Entity::find().filter(user::Column::Username.eq(username)).one(&db.conn).await?;
     let Some(u) = found else {
         // Same work as for a real account, so timing does not reveal names.
-        let _ = hash_password(password);
+        let _ = hash_password(password).await;
         log_login(db, username, None, ip, false, "用户名不存在").await?;
         return Ok(Err(LoginRefusal::BadCredentials));
     };
@@ -125,7 +147,7 @@ pub async fn login(db: &Db, username: &str, password: &str, ip: &str) -> AppResu
         log_login(db, username, Some(&u), ip, false, "账号已锁定").await?;
         return Ok(Err(LoginRefusal::Locked(until)));
     }
-    if !verify_password(password, &u.password_hash) {
+    if !verify_password(password, &u.password_hash).await? {
         log_login(db, username, Some(&u), ip, false, "密码错误").await?;
         // Evaluated after logging, so the attempt just made counts.
         let after = Utc::now();
@@ -254,7 +276,7 @@ pub struct PasswordChange {
 pub async fn change_password(db: &Db, caller: &Caller, input: &PasswordChange, current_session: Option<&str>) -> AppResult<()> {
     let u = user::Entity::find_by_id(caller.user_id).one(&db.conn).await?.ok_or(AppError::NotFound)?;
     let mut errors = FieldErrors::new();
-    if !verify_password(&input.old_password, &u.password_hash) {
+    if !verify_password(&input.old_password, &u.password_hash).await? {
         errors.add("old_password", "原密码不正确");
     }
     if let Err(m) = check_password_policy(&input.new_password) {
@@ -269,7 +291,7 @@ pub async fn change_password(db: &Db, caller: &Caller, input: &PasswordChange, c
     errors.into_result()?;
     let txn = db.begin().await?;
     let mut am = u.into_active_model();
-    am.password_hash = Set(hash_password(&input.new_password)?);
+    am.password_hash = Set(hash_password(&input.new_password).await?);
     am.must_change_password = Set(false);
     am.updated_at = Set(Utc::now());
     let u = am.update(&*txn).await?;

@@ -266,7 +266,7 @@ pub async fn create(db: &Db, caller: &Caller, input: &UserInput) -> AppResult<Us
         phone: Set(phone),
         org_unit_id: Set(unit.id),
         company_id: Set(unit.company_id),
-        password_hash: Set(hash_password(&input.password)?),
+        password_hash: Set(hash_password(&input.password).await?),
         must_change_password: Set(true),
         enabled: Set(true),
         superuser: Set(input.superuser),
@@ -370,7 +370,7 @@ pub async fn account_action(db: &Db, caller: &Caller, id: i32, version: i32, act
         AccountAction::Disable => am.enabled = Set(false),
         AccountAction::Unlock => am.locked_until = Set(None),
         AccountAction::ResetPassword(p) => {
-            am.password_hash = Set(hash_password(p)?);
+            am.password_hash = Set(hash_password(p).await?);
             am.must_change_password = Set(true);
             am.locked_until = Set(None);
         }
