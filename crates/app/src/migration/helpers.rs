@@ -23,3 +23,11 @@ pub fn index(table: &str, cols: &[&str], unique: bool) -> IndexCreateStatement {
     }
     i.to_owned()
 }
+
+/// Replaces the non-unique index on `old` columns of `table` by one on `new`
+/// (the new one first, so queries always have one of them).
+pub async fn replace_index(manager: &SchemaManager<'_>, table: &str, old: &[&str], new: &[&str]) -> Result<(), DbErr> {
+    manager.create_index(index(table, new, false)).await?;
+    let name = format!("ix_{}_{}", table, old.join("_"));
+    manager.drop_index(Index::drop().name(name).table(Alias::new(table)).to_owned()).await
+}

@@ -10,7 +10,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use super::helpers::index;
+use super::helpers::replace_index;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -21,24 +21,18 @@ const TABLE: &str = "work_orders";
 const REPLACED: &[(&[&str], &[&str])] =
     &[(&["project_id", "state"], &["project_id", "state", "id"]), (&["assignee_id", "state"], &["assignee_id", "id"])];
 
-fn index_drop(cols: &[&str]) -> IndexDropStatement {
-    Index::drop().name(format!("ix_{TABLE}_{}", cols.join("_"))).table(Alias::new(TABLE)).to_owned()
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for (old, new) in REPLACED {
-            manager.create_index(index(TABLE, new, false)).await?;
-            manager.drop_index(index_drop(old)).await?;
+            replace_index(manager, TABLE, old, new).await?;
         }
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for (old, new) in REPLACED {
-            manager.create_index(index(TABLE, old, false)).await?;
-            manager.drop_index(index_drop(new)).await?;
+            replace_index(manager, TABLE, new, old).await?;
         }
         Ok(())
     }
