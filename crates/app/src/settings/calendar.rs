@@ -190,7 +190,7 @@ pub async fn delete_holiday(db: &Db, caller: &Caller, id: i32) -> AppResult<()> 
 
 /// A company's working calendar as the SLA clock reads it (no permission
 /// needed: it only serves computations of other use cases).
-pub async fn clock_calendar(db: &impl sea_orm::ConnectionTrait, company_id: i32) -> AppResult<domain::workorder::Calendar> {
+pub(super) async fn clock_calendar(db: &impl sea_orm::ConnectionTrait, company_id: i32) -> AppResult<domain::workorder::Calendar> {
     let c =
         work_calendar::Entity::find().filter(work_calendar::Column::CompanyId.eq(company_id)).one(db).await?.ok_or(AppError::NotFound)?;
     let days = holiday::Entity::find().filter(holiday::Column::CompanyId.eq(company_id)).all(db).await?;

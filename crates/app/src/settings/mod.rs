@@ -6,11 +6,11 @@ mod company;
 mod dictionary;
 mod numbering;
 
+use calendar::clock_calendar;
+
 pub use company::{of_company, CompanySettings};
 
-pub use calendar::{
-    add_holiday, clock_calendar, delete_holiday, get_calendar, list_holidays, update_calendar, CalendarInput, HolidayInput,
-};
+pub use calendar::{add_holiday, delete_holiday, get_calendar, list_holidays, update_calendar, CalendarInput, HolidayInput};
 pub use dictionary::{create_item, get_item, list_items, options, update_item, DictItemInput};
 pub use numbering::{get_rule, list_rules, next_number, reserve_by_rule, reserve_numbers, update_rule, RuleInput};
 

@@ -62,14 +62,14 @@ pub struct TargetLine {
 pub async fn list_targets(db: &Db, caller: &Caller, company_id: i32) -> AppResult<Vec<TargetLine>> {
     caller.require("workorder.view")?;
     let company_id = settings::company_for(caller, Some(company_id))?;
-    let day = settings::clock_calendar(&db.conn, company_id).await?.working_day();
-    let rows = sla_target::Entity::find().filter(sla_target::Column::CompanyId.eq(company_id)).all(&db.conn).await?;
+    let company = settings::of_company(db, company_id).await?;
+    let (day, rows) = (company.calendar().working_day(), company.sla_targets());
     let mut out = Vec::new();
-    for category in settings::options(db, company_id, "service_category").await? {
+    for category in company.options("service_category") {
         for emergency in [true, false] {
             let priority = if emergency { "emergency" } else { "normal" };
-            let own = rows.iter().find(|r| r.category == category && r.priority == priority);
-            let t = in_force(&rows, &category, emergency, day);
+            let own = rows.iter().find(|r| &r.category == category && r.priority == priority);
+            let t = in_force(rows, category, emergency, day);
             out.push(TargetLine {
                 category: category.clone(),
                 priority: priority.into(),

@@ -145,7 +145,7 @@ async fn settings_page(st: &SharedState, auth: &PageAuth, company: i32, draft: D
         shell: shell(st, auth, "workorder", "服务参数").await,
         companies: company_options(st, &auth.caller, company).await?,
         can_edit: auth.caller.can("workorder.configure"),
-        working_day: settings::clock_calendar(&st.db.conn, company).await?.working_day().num_minutes(),
+        working_day: settings::of_company(&st.db, company).await?.calendar().working_day().num_minutes(),
         company,
         targets,
         warranties,
