@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use domain::org::Scope;
 
-use crate::{AppError, AppResult};
+use crate::{cache::Versions, AppError, AppResult};
 
 /// The authenticated caller of a use case, loaded once per request.
 #[derive(Debug, Clone)]
@@ -21,6 +21,10 @@ pub struct Caller {
     pub ip: String,
     /// Session CSRF token (empty for API-token callers, who need none).
     pub csrf_token: String,
+    /// The configuration counters read when the caller was loaded; the
+    /// request's cached settings are checked against them rather than
+    /// against a second read (`settings::for_request`). None for the system.
+    pub config: Option<Versions>,
 }
 
 /// The user id of [`Caller::system`]; no user has it (ids start at 1).
@@ -43,6 +47,7 @@ impl Caller {
             scope: Scope::default(),
             ip: String::new(),
             csrf_token: String::new(),
+            config: None,
         }
     }
 

@@ -24,6 +24,8 @@ pub struct Db {
     writer: Option<DatabaseConnection>,
     /// Configuration derived once per change, not once per request.
     pub caches: Arc<Caches>,
+    /// Work-order creates waiting to be committed in a group.
+    pub(crate) intake: Arc<crate::workorder::intake::Intake>,
 }
 
 /// A write transaction; holds the SQLite writer until commit or drop.
@@ -73,6 +75,10 @@ fn pool(url: &str, slow: Duration, connections: u32) -> ConnectOptions {
 
 fn sqlite_pool(url: &str, slow: Duration, connections: u32, cache_kib: Option<u32>) -> ConnectOptions {
     let mut opts = pool(url, slow, connections);
+    // A file does not hang up: the ping before every acquire is a round trip
+    // to the connection's thread that finds nothing, and on the writer it
+    // sits between one transaction and the next.
+    opts.test_before_acquire(false);
     // Set on every connection the pool opens, not once: `synchronous`,
     // `busy_timeout` and the cache are per connection (only the WAL mode is
     // kept in the file), and a connection left at `synchronous=FULL` syncs
@@ -102,11 +108,17 @@ impl Db {
     pub async fn connect_with(slow: Duration, url: &str) -> AppResult<Self> {
         if !url.starts_with("sqlite:") {
             let conn = Database::connect(pool(url, slow, 32)).await?;
-            return Ok(Self { conn, writer: None, caches: Arc::default() });
+            return Ok(Self { conn, writer: None, caches: Arc::default(), intake: Arc::default() });
         }
         let conn = Database::connect(sqlite_pool(url, slow, 8, None)).await?;
         let writer = Database::connect(sqlite_pool(url, slow, 1, Some(WRITER_CACHE_KIB))).await?;
-        Ok(Self { conn, writer: Some(writer), caches: Arc::default() })
+        Ok(Self { conn, writer: Some(writer), caches: Arc::default(), intake: Arc::default() })
+    }
+
+    /// The same connections without the queue of work-order creates: the
+    /// handle the queue's own writer holds (`workorder::intake`).
+    pub(crate) fn without_intake(&self) -> Db {
+        Db { intake: Arc::default(), ..self.clone() }
     }
 
     pub fn backend(&self) -> DatabaseBackend {

@@ -54,9 +54,24 @@ impl<'a> Change<'a> {
 /// exactly when the change does; a change of configuration also
 /// invalidates what processes cached of it (`crate::cache`).
 pub async fn record(db: &impl ConnectionTrait, caller: &Caller, change: Change<'_>) -> AppResult<()> {
-    crate::cache::bump_for(db, change.entity).await?;
-    let row = audit_log::ActiveModel {
-        at: Set(Utc::now()),
+    record_all(db, vec![(caller, change)]).await
+}
+
+/// Writes several changes, each with its own caller, in one statement (the
+/// work orders of one group commit).
+pub async fn record_all(db: &impl ConnectionTrait, changes: Vec<(&Caller, Change<'_>)>) -> AppResult<()> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let mut entities: Vec<&str> = changes.iter().map(|(_, c)| c.entity).collect();
+    entities.sort_unstable();
+    entities.dedup();
+    for entity in entities {
+        crate::cache::bump_for(db, entity).await?;
+    }
+    let now = Utc::now();
+    let rows = changes.into_iter().map(|(caller, change)| audit_log::ActiveModel {
+        at: Set(now),
         user_id: Set((!caller.is_system()).then_some(caller.user_id)),
         user_name: Set(caller.display_name.clone()),
         ip: Set(caller.ip.clone()),
@@ -68,7 +83,7 @@ pub async fn record(db: &impl ConnectionTrait, caller: &Caller, change: Change<'
         before: Set(change.before.map(|v| v.to_string())),
         after: Set(change.after.map(|v| v.to_string())),
         ..Default::default()
-    };
-    audit_log::Entity::insert(row).exec(db).await?;
+    });
+    audit_log::Entity::insert_many(rows).exec(db).await?;
     Ok(())
 }

@@ -197,14 +197,15 @@ async fn open_session(db: &Db, u: &user::Model, ip: &str) -> AppResult<String> {
 /// from turning into writes.
 pub async fn caller_from_session(db: &Db, raw: &str, ip: &str) -> AppResult<Option<Caller>> {
     let now = Utc::now();
-    let Some(s) = session::Entity::find_by_id(token_hash(raw)).one(&db.conn).await? else {
+    // The session and its user in one read: this runs for every page.
+    let Some((s, u)) = session::Entity::find_by_id(token_hash(raw)).find_also_related(user::Entity).one(&db.conn).await? else {
         return Ok(None);
     };
     if s.expires_at <= now {
         session::Entity::delete_by_id(s.id).exec(&db.conn).await?;
         return Ok(None);
     }
-    let Some(u) = user::Entity::find_by_id(s.user_id).one(&db.conn).await? else {
+    let Some(u) = u else {
         return Ok(None);
     };
     if !u.enabled {
@@ -221,15 +222,13 @@ pub async fn caller_from_session(db: &Db, raw: &str, ip: &str) -> AppResult<Opti
 
 /// The caller behind `Authorization: Bearer <token>`.
 pub async fn caller_from_api_token(db: &Db, raw: &str, ip: &str) -> AppResult<Option<Caller>> {
-    let Some(t) = api_token::Entity::find()
+    let Some((t, Some(u))) = api_token::Entity::find()
+        .find_also_related(user::Entity)
         .filter(api_token::Column::TokenHash.eq(token_hash(raw)))
         .filter(api_token::Column::RevokedAt.is_null())
         .one(&db.conn)
         .await?
     else {
-        return Ok(None);
-    };
-    let Some(u) = user::Entity::find_by_id(t.user_id).one(&db.conn).await? else {
         return Ok(None);
     };
     if !u.enabled {

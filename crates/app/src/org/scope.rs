@@ -112,5 +112,6 @@ pub async fn load_caller(db: &Db, u: user::Model, ip: &str, csrf_token: String) 
         scope: access.scope.clone(),
         ip: ip.to_string(),
         csrf_token,
+        config: Some(versions),
     })
 }

@@ -10,7 +10,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 use crate::{
     entity::{dict_item, numbering_rule, sla_target, warranty_period},
-    AppResult, Db,
+    AppResult, Caller, Db,
 };
 
 pub struct CompanySettings {
@@ -69,7 +69,20 @@ impl CompanySettings {
 
 /// The settings of a company, from the cache while no setting has changed.
 pub async fn of_company(db: &Db, company_id: i32) -> AppResult<Arc<CompanySettings>> {
-    let versions = crate::cache::versions(&db.conn).await?;
+    as_of(db, crate::cache::versions(&db.conn).await?, company_id).await
+}
+
+/// The settings of a company as of the caller's request: checked against
+/// the counters read when the caller was loaded, which saves a read on the
+/// hottest paths (a change committed in between is seen by the next request).
+pub async fn for_request(db: &Db, caller: &Caller, company_id: i32) -> AppResult<Arc<CompanySettings>> {
+    match caller.config {
+        Some(versions) => as_of(db, versions, company_id).await,
+        None => of_company(db, company_id).await,
+    }
+}
+
+async fn as_of(db: &Db, versions: crate::cache::Versions, company_id: i32) -> AppResult<Arc<CompanySettings>> {
     match db.caches.settings.get(&company_id, versions) {
         Some(s) => Ok(s),
         None => Ok(db.caches.settings.put(company_id, versions, CompanySettings::load(&db.conn, company_id).await?)),

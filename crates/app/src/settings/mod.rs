@@ -8,7 +8,7 @@ mod numbering;
 
 use calendar::clock_calendar;
 
-pub use company::{of_company, CompanySettings};
+pub use company::{for_request, of_company, CompanySettings};
 
 pub use calendar::{add_holiday, delete_holiday, get_calendar, list_holidays, update_calendar, CalendarInput, HolidayInput};
 pub use dictionary::{create_item, get_item, list_items, options, update_item, DictItemInput};

@@ -391,10 +391,10 @@ async fn write_chunk(db: &Db, tz: Tz, plan: &Plan, mut drafts: Vec<Draft>) -> Ap
             sea_orm::ActiveValue::Set(t) => *t,
             _ => Utc::now(),
         };
-        events.push(event(id, created, plan.agent.0, &plan.agent.1, "create", "", WorkOrderState::PendingDispatch.code(), ""));
+        events.push(super::event_row(id, created, plan.agent.0, &plan.agent.1, "create", "", WorkOrderState::PendingDispatch.code(), ""));
         for (a, at, from, to, who, note) in &d.events {
             let name = if *who == plan.agent.0 { &plan.agent.1 } else { &plan.engineers.iter().find(|e| e.0 == *who).expect("engineer").1 };
-            events.push(event(id, *at, *who, name, a.code(), from.code(), to.code(), note));
+            events.push(super::event_row(id, *at, *who, name, a.code(), from.code(), to.code(), note));
         }
         for (item, q, p, amount) in &d.materials {
             materials.push(work_order_material::ActiveModel {
@@ -446,30 +446,6 @@ async fn write_chunk(db: &Db, tz: Tz, plan: &Plan, mut drafts: Vec<Draft>) -> Ap
     }
     txn.commit().await?;
     Ok(drafts.len())
-}
-
-#[allow(clippy::too_many_arguments)]
-fn event(
-    id: i32,
-    at: DateTime<Utc>,
-    who: i32,
-    name: &str,
-    action: &str,
-    from: &str,
-    to: &str,
-    note: &str,
-) -> work_order_event::ActiveModel {
-    work_order_event::ActiveModel {
-        work_order_id: Set(id),
-        at: Set(at),
-        user_id: Set(who),
-        user_name: Set(name.into()),
-        action: Set(action.into()),
-        from_state: Set(from.into()),
-        to_state: Set(to.into()),
-        note: Set(note.into()),
-        ..Default::default()
-    }
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use domain::{
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +30,7 @@ use crate::{
 
 pub mod escalation;
 pub mod history;
+pub(crate) mod intake;
 pub mod lookup;
 pub mod photo;
 pub mod targets;
@@ -407,36 +408,52 @@ async fn event(
     to: &str,
     note: &str,
 ) -> AppResult<work_order_event::Model> {
-    Ok(work_order_event::ActiveModel {
+    Ok(event_row(order, Utc::now(), caller.user_id, &caller.display_name, action, from, to, note).insert(db).await?)
+}
+
+/// A timeline row, written alone by a step or in bulk by a group commit or
+/// the history generator.
+#[allow(clippy::too_many_arguments)]
+fn event_row(
+    order: i32,
+    at: DateTime<Utc>,
+    user_id: i32,
+    user_name: &str,
+    action: &str,
+    from: &str,
+    to: &str,
+    note: &str,
+) -> work_order_event::ActiveModel {
+    work_order_event::ActiveModel {
         work_order_id: Set(order),
-        at: Set(Utc::now()),
-        user_id: Set(caller.user_id),
-        user_name: Set(caller.display_name.clone()),
+        at: Set(at),
+        user_id: Set(user_id),
+        user_name: Set(user_name.into()),
         action: Set(action.into()),
         from_state: Set(from.into()),
         to_state: Set(to.into()),
         note: Set(note.chars().take(500).collect()),
         ..Default::default()
     }
-    .insert(db)
-    .await?)
 }
 
 /// Creates an order (SVC-1): numbered, due times computed, on the timeline.
 pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) -> AppResult<WorkOrderView> {
     caller.require("workorder.create")?;
+    // A form submitted again (a double click, a retry after a lost answer)
+    // carries the same token and gets the order its first submission made:
+    // the insert meets the unique (created_by, request_token) and the first
+    // order is answered; if the form no longer passes the checks, it is
+    // looked up before the errors are answered.
     let token = input.request_token.as_deref().map(str::trim).filter(|t| !t.is_empty() && t.len() <= 64);
-    if let Some(o) = match token {
-        Some(t) => by_request_token(&db.conn, caller, t).await?,
-        None => None,
-    } {
-        return Ok(views(&db.conn, vec![o], true).await?.remove(0));
-    }
-    // Everything is checked and looked up before the write transaction, so
-    // the writer (the only one on SQLite) is held just for the number, the
-    // rows and the audit — that is what lets creates from many agents at
-    // once keep pace.
-    let conn = &db.conn;
+    // Everything is checked and looked up before the create is queued for
+    // the writer (`intake`), which writes just the number, the rows and the
+    // audit. The lookups share one read transaction: one connection taken
+    // and given back instead of one per lookup, one consistent view, and on
+    // SQLite one check of the connection's page cache against the commits
+    // since its last read.
+    let reads = db.conn.begin().await?;
+    let conn = &reads;
     let mut errors = FieldErrors::new();
     let room = match input.room_id {
         Some(id) => rooms::get_model(conn, caller, id).await.ok(),
@@ -467,7 +484,7 @@ pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) ->
         errors.add("customer_id", "客户不存在或无权访问");
     }
     let company = match &project {
-        Some(p) => Some(settings::of_company(db, p.company_id).await?),
+        Some(p) => Some(settings::for_request(db, caller, p.company_id).await?),
         None => None,
     };
     let options = |dict_type| company.as_ref().map_or(&[][..], |c| c.options(dict_type));
@@ -499,7 +516,15 @@ pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) ->
     if !phone.is_empty() && !is_phone(&phone) {
         errors.add("contact_phone", "联系电话格式不正确");
     }
-    errors.into_result()?;
+    if let Err(e) = errors.into_result() {
+        return match token {
+            Some(t) => match by_request_token(&db.conn, caller, t).await? {
+                Some(first) => Ok(views(&db.conn, vec![first], true).await?.remove(0)),
+                None => Err(e.into()),
+            },
+            None => Err(e.into()),
+        };
+    }
     let (project, company) = (project.expect("validated"), company.expect("validated"));
     // The customer's first phone is the contact phone unless one is typed.
     let phone = if phone.is_empty() {
@@ -516,17 +541,17 @@ pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) ->
     } else {
         phone
     };
+    reads.commit().await?;
     // The customer is the contact unless another name is typed.
     let typed: String = normalize_text(&input.contact_name).chars().take(64).collect();
     let contact_name = if typed.is_empty() { customer.as_ref().map(|c| c.name.clone()).unwrap_or_default() } else { typed };
     let now = Utc::now();
     let (response_due, onsite_due, complete_due) = order_due_times(&company, tz, &category, &input.priority, now, &[]);
     let contractor = targets::warranty_for(&company, &category, room.as_ref().and_then(|r| r.delivery_date), local(tz, now).date());
-    let numbering = company.numbering_rule("work_order")?;
-    let txn = db.begin().await?;
-    let number = settings::reserve_by_rule(&*txn, numbering, local(tz, now).date(), 1).await?.remove(0);
-    let o = work_order::ActiveModel {
-        number: Set(number),
+    let rule = company.numbering_rule("work_order")?.clone();
+    let order = work_order::ActiveModel {
+        // Taken when the order is written, in the order creates arrive.
+        number: Set(String::new()),
         company_id: Set(project.company_id),
         project_id: Set(project.id),
         room_id: Set(room.as_ref().map(|r| r.id)),
@@ -556,32 +581,16 @@ pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) ->
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
-    }
-    .insert(&*txn)
-    .await;
-    let o = match (o, token) {
-        // The same form submitted twice at once: the first one made the order.
-        (Err(e), Some(t)) if crate::error::is_unique_violation(&e) => {
-            drop(txn);
+    };
+    let draft = intake::Draft { order, rule, day: local(tz, now).date(), caller: caller.clone(), photos: input.photos.clone() };
+    let intake::Created { order: o, event: created } = match (db.intake.submit(db, draft).await, token) {
+        // The same form submitted again: the first submission made the order.
+        (Err(AppError::Db(e)), Some(t)) if crate::error::is_unique_violation(&e) => {
             let first = by_request_token(&db.conn, caller, t).await?.ok_or(AppError::Db(e))?;
             return Ok(views(&db.conn, vec![first], true).await?.remove(0));
         }
-        (o, _) => o?,
+        (written, _) => written?,
     };
-    if !input.photos.is_empty() {
-        photo::attach(&txn, caller, o.id, domain::workorder::photo::PhotoStage::Report, &input.photos).await?;
-    }
-    let created = event(&*txn, caller, o.id, "create", "", &o.state, if o.warranty { "新建（保修期内）" } else { "" }).await?;
-    audit::record(
-        &*txn,
-        caller,
-        Change::new("work_order", o.id, AuditAction::Create)
-            .company(Some(o.company_id))
-            .summary(format!("新建工单 {}", o.number))
-            .after(&o),
-    )
-    .await?;
-    txn.commit().await?;
     // The view from what is at hand rather than read back: a new order has
     // one event and no materials.
     let names = Names {

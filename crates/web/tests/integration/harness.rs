@@ -109,6 +109,7 @@ pub async fn login_at(base: &str, username: &str, password: &str) -> Session {
 }
 
 /// A cookie-carrying client, the way a browser or integrator calls.
+#[derive(Clone)]
 pub struct Session {
     pub client: Client,
     pub base: String,

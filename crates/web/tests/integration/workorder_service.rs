@@ -2,6 +2,8 @@
 //! SLA targets per category × priority, the three clocks, warranty, what an
 //! engineer may see, the overdue list.
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, Duration, Utc};
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
@@ -112,6 +114,65 @@ async fn a_double_submitted_create_makes_one_order() {
         )
         .await;
     assert_ne!(other["id"], a.1["id"]);
+}
+
+#[tokio::test]
+async fn creates_at_once_are_written_together_and_each_keeps_its_own_number_timeline_and_audit() {
+    let app = TestApp::demo().await;
+    let manager = app.login("manager").await;
+    let (room, _) = owned_room(&manager, "P4-0101", "2026-01-01").await;
+    let agent = app.login("agent").await;
+    let body = |token: &str| json!({"room_id": room, "category": "水电", "kind": "internal", "priority": "normal", "description": "阳台地漏反水", "request_token": token});
+    let (status, first) = agent.post("/api/v1/work-orders", body("burst-first")).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    // 24 at once; one of them repeats the first order's token, which fails
+    // the group it lands in: the others must still be written, alone.
+    let mut burst = tokio::task::JoinSet::new();
+    for i in 0..24 {
+        let (s, token) = (agent.clone(), if i == 12 { "burst-first".to_string() } else { format!("burst-{i}") });
+        let body = body(&token);
+        burst.spawn(async move { (i, s.post("/api/v1/work-orders", body).await) });
+    }
+    let mut created = Vec::new();
+    while let Some(done) = burst.join_next().await {
+        let (i, (status, o)) = done.unwrap();
+        assert_eq!(status, StatusCode::OK, "{o}");
+        if i == 12 {
+            assert_eq!(o["id"], first["id"], "a repeated token answers with the first order");
+        } else {
+            created.push(o);
+        }
+    }
+    let ids: BTreeSet<i64> = created.iter().map(|o| o["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids.len(), 23);
+    // Numbers: the 24 orders took 24 consecutive numbers of the day, none twice.
+    let seq = |o: &Value| o["number"].as_str().unwrap().rsplit('-').next().unwrap().parse::<i64>().unwrap();
+    let mut numbers: Vec<i64> = created.iter().map(seq).chain([seq(&first)]).collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, (numbers[0]..numbers[0] + 24).collect::<Vec<_>>());
+    for o in &created {
+        let (_, read) = agent.get(&format!("/api/v1/work-orders/{}", o["id"])).await;
+        assert_eq!(read["number"], o["number"]);
+        assert_eq!(read["events"].as_array().unwrap().len(), 1, "{read}");
+        assert_eq!(
+            (read["events"][0]["action"].as_str(), read["events"][0]["user_name"].as_str()),
+            (Some("create"), o["events"][0]["user_name"].as_str())
+        );
+    }
+    let admin = app.login("admin").await;
+    let (_, audit) = admin.get("/api/v1/audit-logs?entity=work_order&action=create&per_page=100").await;
+    let audited: Vec<i64> = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["entity_id"].as_str()?.parse().ok())
+        .filter(|id| ids.contains(id))
+        .collect();
+    assert_eq!(audited.len(), 23, "one audit row per order: {audit}");
+    // Orders committed in one group share their first event's time: fewer
+    // distinct times than orders shows that groups formed.
+    let times: BTreeSet<&str> = created.iter().map(|o| o["events"][0]["at"].as_str().unwrap()).collect();
+    assert!(times.len() < created.len(), "every create was committed alone");
 }
 
 #[tokio::test]
