@@ -483,6 +483,21 @@ pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) ->
     if customer_id.is_some() && customer.is_none() {
         errors.add("customer_id", "客户不存在或无权访问");
     }
+    let phone = normalize_phone(&input.contact_phone);
+    // The customer's first phone is the contact phone unless one is typed.
+    let first_phone = match (&customer, phone.is_empty()) {
+        (Some(c), true) => crate::entity::customer_phone::Entity::find()
+            .filter(crate::entity::customer_phone::Column::CustomerId.eq(c.id))
+            .order_by_asc(crate::entity::customer_phone::Column::SortOrder)
+            .one(conn)
+            .await?
+            .map(|p| p.phone),
+        _ => None,
+    };
+    // Given back before anything else takes a connection (the settings on a
+    // cache miss, the token's first order): creates that held one while
+    // waiting for another could take the whole pool and wait forever.
+    reads.commit().await?;
     let company = match &project {
         Some(p) => Some(settings::for_request(db, caller, p.company_id).await?),
         None => None,
@@ -511,8 +526,6 @@ pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) ->
         errors.add("appointment_at", m);
         None
     });
-    let phone = normalize_phone(&input.contact_phone);
-    let phone = if phone.is_empty() { String::new() } else { phone };
     if !phone.is_empty() && !is_phone(&phone) {
         errors.add("contact_phone", "联系电话格式不正确");
     }
@@ -526,22 +539,7 @@ pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) ->
         };
     }
     let (project, company) = (project.expect("validated"), company.expect("validated"));
-    // The customer's first phone is the contact phone unless one is typed.
-    let phone = if phone.is_empty() {
-        match &customer {
-            Some(c) => crate::entity::customer_phone::Entity::find()
-                .filter(crate::entity::customer_phone::Column::CustomerId.eq(c.id))
-                .order_by_asc(crate::entity::customer_phone::Column::SortOrder)
-                .one(conn)
-                .await?
-                .map(|p| p.phone)
-                .unwrap_or_default(),
-            None => String::new(),
-        }
-    } else {
-        phone
-    };
-    reads.commit().await?;
+    let phone = if phone.is_empty() { first_phone.unwrap_or_default() } else { phone };
     // The customer is the contact unless another name is typed.
     let typed: String = normalize_text(&input.contact_name).chars().take(64).collect();
     let contact_name = if typed.is_empty() { customer.as_ref().map(|c| c.name.clone()).unwrap_or_default() } else { typed };

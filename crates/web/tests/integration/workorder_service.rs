@@ -125,6 +125,11 @@ async fn creates_at_once_are_written_together_and_each_keeps_its_own_number_time
     let body = |token: &str| json!({"room_id": room, "category": "水电", "kind": "internal", "priority": "normal", "description": "阳台地漏反水", "request_token": token});
     let (status, first) = agent.post("/api/v1/work-orders", body("burst-first")).await;
     assert_eq!(status, StatusCode::OK, "{first}");
+    // A settings change empties every process's cached settings, so each
+    // create of the burst loads them: more at once than the pool has
+    // connections, none may hold one while it waits for another.
+    let (status, item) = manager.post("/api/v1/dictionaries", json!({"dict_type": "channel", "label": "小程序"})).await;
+    assert_eq!(status, StatusCode::OK, "{item}");
     // 24 at once; one of them repeats the first order's token, which fails
     // the group it lands in: the others must still be written, alone.
     let mut burst = tokio::task::JoinSet::new();
