@@ -47,6 +47,9 @@ pub struct Model {
     pub visited_at: Option<DateTimeUtc>,
     /// The satisfaction code of the return visit.
     pub satisfaction: String,
+    /// Open orders only: the earliest due time not yet met (what breaches
+    /// next); kept by every write of the order (`workorder::with_next_due`, called on save).
+    pub next_due: Option<DateTimeUtc>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
@@ -55,4 +58,11 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
-impl ActiveModelBehavior for ActiveModel {}
+#[async_trait::async_trait]
+impl ActiveModelBehavior for ActiveModel {
+    /// Keeps `next_due` with every insert and update of a whole order (bulk
+    /// inserts do not call this and set it themselves).
+    async fn before_save<C: ConnectionTrait>(self, _db: &C, _insert: bool) -> Result<Self, DbErr> {
+        Ok(crate::workorder::with_next_due(self))
+    }
+}

@@ -16,6 +16,7 @@ mod m20261201_000012_customer_name_grams;
 mod m20261202_000013_config_versions;
 mod m20261202_000014_order_list_indexes;
 mod m20261202_000015_customer_history_indexes;
+mod m20261202_000016_order_next_due;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000013_config_versions::Migration),
             Box::new(m20261202_000014_order_list_indexes::Migration),
             Box::new(m20261202_000015_customer_history_indexes::Migration),
+            Box::new(m20261202_000016_order_next_due::Migration),
         ]
     }
 }

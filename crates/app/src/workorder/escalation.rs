@@ -23,8 +23,7 @@ use domain::{
     FieldErrors,
 };
 use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -68,19 +67,14 @@ async fn stored(db: &impl ConnectionTrait, company_id: i32) -> AppResult<Vec<esc
 /// escalate: its clock stands still.
 pub async fn scan(db: &Db, tz: Tz, now: DateTime<Utc>) -> AppResult<usize> {
     let running: Vec<&str> = WorkOrderState::ALL.into_iter().filter(|s| s.clock_runs()).map(|s| s.code()).collect();
-    let missed = Condition::any()
-        .add(work_order::Column::CompleteDue.lt(now))
-        .add(Condition::all().add(work_order::Column::ResponseDue.lt(now)).add(work_order::Column::RespondedAt.is_null()))
-        .add(Condition::all().add(work_order::Column::OnsiteDue.lt(now)).add(work_order::Column::ArrivedAt.is_null()));
     let mut rules: BTreeMap<i32, Vec<Rule>> = BTreeMap::new();
     let mut fired = 0;
     let mut after = 0;
     loop {
-        // The state comes first, so `ix_work_orders_state_complete_due` narrows
-        // the read to open orders, a small part of all.
+        // On `next_due`'s index: only open orders with a clock run out.
         let batch = work_order::Entity::find()
+            .filter(work_order::Column::NextDue.lt(now))
             .filter(work_order::Column::State.is_in(running.clone()))
-            .filter(missed.clone())
             .filter(work_order::Column::EscalationLevel.lt(MAX_LEVEL))
             .filter(work_order::Column::Id.gt(after))
             .order_by_asc(work_order::Column::Id)

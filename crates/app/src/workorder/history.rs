@@ -312,7 +312,7 @@ fn draft(
     let total = if paid { order_total(&materials.iter().map(|(_, q, p, _)| (*q, *p)).collect::<Vec<_>>(), labour) } else { Fen(0) };
     let satisfaction = visited.map(|_| weighted(SATISFACTION, rng.below(100)));
     let updated = life.steps.last().map_or(created, |(_, at)| *at);
-    let order = work_order::ActiveModel {
+    let order = super::with_next_due(work_order::ActiveModel {
         company_id: Set(plan.company_id),
         project_id: Set(place.project_id),
         room_id: Set(place.room_id),
@@ -350,7 +350,7 @@ fn draft(
         created_at: Set(created),
         updated_at: Set(updated),
         ..Default::default()
-    };
+    });
     Draft { order, number: String::new(), events, materials, visit: visited.zip(satisfaction).map(|(at, s)| (at, s, place)) }
 }
 

@@ -14,9 +14,10 @@
 //! to fill a group: the first create is written at once, and those that
 //! arrive meanwhile form the next group.
 //!
-//! If a group fails, it is rolled back and each of its creates is written
-//! alone, so one create's error (a request token already used, a photo
-//! over the limit) is its own and never another's.
+//! If a group fails, it is rolled back and split in halves, each written
+//! on its own, down to the one create that fails alone: its error (a
+//! request token already used, a photo over the limit) is its own and never
+//! another's.
 
 use std::{collections::HashMap, sync::OnceLock};
 
@@ -104,16 +105,24 @@ async fn write_groups(db: Db, mut jobs: mpsc::UnboundedReceiver<Job>) {
             }
         }
         let (drafts, replies): (Vec<Draft>, Vec<_>) = group.into_iter().map(|j| (j.draft, j.reply)).unzip();
-        if drafts.len() > 1 {
-            if let Ok(created) = write(&db, &drafts).await {
-                for (reply, c) in replies.into_iter().zip(created) {
-                    let _ = reply.send(Ok(c));
-                }
-                continue;
-            }
+        for (reply, written) in replies.into_iter().zip(write_or_split(&db, &drafts).await) {
+            let _ = reply.send(written);
         }
-        for (d, reply) in drafts.iter().zip(replies) {
-            let _ = reply.send(write(&db, std::slice::from_ref(d)).await.map(|mut c| c.remove(0)));
+    }
+}
+
+/// Writes the drafts in one transaction; if that fails, each half in its
+/// own, down to the one create that fails alone: the others are written
+/// whatever it did, and still in groups.
+async fn write_or_split(db: &Db, drafts: &[Draft]) -> Vec<AppResult<Created>> {
+    match write(db, drafts).await {
+        Ok(created) => created.into_iter().map(Ok).collect(),
+        Err(e) if drafts.len() == 1 => vec![Err(e)],
+        Err(_) => {
+            let (first, second) = drafts.split_at(drafts.len() / 2);
+            let mut written = Box::pin(write_or_split(db, first)).await;
+            written.extend(Box::pin(write_or_split(db, second)).await);
+            written
         }
     }
 }

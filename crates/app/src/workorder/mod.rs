@@ -280,22 +280,10 @@ pub(crate) fn keyword_condition(k: &str) -> Condition {
         .add(work_order::Column::ContactPhone.contains(k))
 }
 
-/// Open orders whose completion, response or on-site clock has run out.
+/// Open orders whose completion, response or on-site clock has run out
+/// (`next_due` is empty for orders no longer open).
 fn overdue_condition(now: DateTime<Utc>) -> Condition {
-    let open: Vec<&str> = WorkOrderState::ALL.iter().filter(|s| s.is_open()).map(|s| s.code()).collect();
-    let missed = |due: work_order::Column, met: Option<work_order::Column>| {
-        let c = Condition::all().add(due.lt(now));
-        match met {
-            Some(m) => c.add(m.is_null()),
-            None => c,
-        }
-    };
-    Condition::all().add(work_order::Column::State.is_in(open)).add(
-        Condition::any()
-            .add(missed(work_order::Column::CompleteDue, None))
-            .add(missed(work_order::Column::ResponseDue, Some(work_order::Column::RespondedAt)))
-            .add(missed(work_order::Column::OnsiteDue, Some(work_order::Column::ArrivedAt))),
-    )
+    Condition::all().add(work_order::Column::NextDue.lt(now))
 }
 
 pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, f: &WorkOrderFilter) -> AppResult<Page<WorkOrderView>> {
@@ -333,18 +321,49 @@ pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, f: &WorkOrderFilt
 
 /// The earliest unmet due time of an open order: what breaches next.
 pub fn next_due(o: &WorkOrder) -> Option<DateTime<Utc>> {
+    earliest_unmet(o.response_due, o.responded_at, o.onsite_due, o.arrived_at, o.complete_due)
+}
+
+fn earliest_unmet(
+    response_due: Option<DateTime<Utc>>,
+    responded_at: Option<DateTime<Utc>>,
+    onsite_due: Option<DateTime<Utc>>,
+    arrived_at: Option<DateTime<Utc>>,
+    complete_due: Option<DateTime<Utc>>,
+) -> Option<DateTime<Utc>> {
     let unmet = |due: Option<DateTime<Utc>>, met: Option<DateTime<Utc>>| due.filter(|_| met.is_none());
-    [unmet(o.response_due, o.responded_at), unmet(o.onsite_due, o.arrived_at), o.complete_due].into_iter().flatten().min()
+    [unmet(response_due, responded_at), unmet(onsite_due, arrived_at), complete_due].into_iter().flatten().min()
+}
+
+/// Sets the stored `next_due` from the order's state and clocks, so the
+/// overdue reads can use the column's index; empty once the order is no
+/// longer open. Every save of an order calls it (the entity's
+/// `before_save`), and the bulk inserts do. A partial model (some clocks not
+/// set) is left as it is.
+pub fn with_next_due(mut am: work_order::ActiveModel) -> work_order::ActiveModel {
+    let v = |c: &sea_orm::ActiveValue<Option<DateTime<Utc>>>| c.try_as_ref().copied();
+    let (Some(state), Some(response_due), Some(responded_at), Some(onsite_due), Some(arrived_at), Some(complete_due)) =
+        (am.state.try_as_ref(), v(&am.response_due), v(&am.responded_at), v(&am.onsite_due), v(&am.arrived_at), v(&am.complete_due))
+    else {
+        return am;
+    };
+    let open = WorkOrderState::from_code(state).is_some_and(|s| s.is_open());
+    let next = earliest_unmet(response_due, responded_at, onsite_due, arrived_at, complete_due);
+    am.next_due = Set(next.filter(|_| open));
+    am
 }
 
 /// Open orders that have breached or will breach a clock within `within`,
 /// the most urgent first (the agent's "about to breach" list, SLA-2).
 pub async fn at_risk(db: &Db, caller: &Caller, within: chrono::Duration, limit: u64) -> AppResult<Vec<WorkOrderView>> {
     let cond = visible(caller)?.add(overdue_condition(Utc::now() + within));
-    let rows = work_order::Entity::find().filter(cond).order_by_asc(work_order::Column::CompleteDue).limit(limit * 3).all(&db.conn).await?;
-    let mut rows = rows;
-    rows.sort_by_key(next_due);
-    rows.truncate(limit as usize);
+    let rows = work_order::Entity::find()
+        .filter(cond)
+        .order_by_asc(work_order::Column::NextDue)
+        .order_by_asc(work_order::Column::Id)
+        .limit(limit)
+        .all(&db.conn)
+        .await?;
     views(&db.conn, rows, false).await
 }
 
@@ -547,7 +566,8 @@ pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) ->
     let (response_due, onsite_due, complete_due) = order_due_times(&company, tz, &category, &input.priority, now, &[]);
     let contractor = targets::warranty_for(&company, &category, room.as_ref().and_then(|r| r.delivery_date), local(tz, now).date());
     let rule = company.numbering_rule("work_order")?.clone();
-    let order = work_order::ActiveModel {
+    // Queued for a bulk insert, which does not call the entity's `before_save`.
+    let order = with_next_due(work_order::ActiveModel {
         // Taken when the order is written, in the order creates arrive.
         number: Set(String::new()),
         company_id: Set(project.company_id),
@@ -579,7 +599,7 @@ pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) ->
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
-    };
+    });
     let draft = intake::Draft { order, rule, day: local(tz, now).date(), caller: caller.clone(), photos: input.photos.clone() };
     let intake::Created { order: o, event: created } = match (db.intake.submit(db, draft).await, token) {
         // The same form submitted again: the first submission made the order.

@@ -130,6 +130,11 @@ async fn creates_at_once_are_written_together_and_each_keeps_its_own_number_time
     // connections, none may hold one while it waits for another.
     let (status, item) = manager.post("/api/v1/dictionaries", json!({"dict_type": "channel", "label": "小程序"})).await;
     assert_eq!(status, StatusCode::OK, "{item}");
+    // The day's numbering counter held by another transaction (on SQLite the
+    // writer itself), so that the burst queues up behind it and forms groups.
+    let day = Utc::now().with_timezone(&app::clock::zone()).date_naive();
+    let held = app.db.begin().await.unwrap();
+    app::settings::next_number(&*held, first["company_id"].as_i64().unwrap() as i32, "work_order", day).await.unwrap();
     // 24 at once; one of them repeats the first order's token, which fails
     // the group it lands in: the others must still be written, alone.
     let mut burst = tokio::task::JoinSet::new();
@@ -138,6 +143,8 @@ async fn creates_at_once_are_written_together_and_each_keeps_its_own_number_time
         let body = body(&token);
         burst.spawn(async move { (i, s.post("/api/v1/work-orders", body).await) });
     }
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    held.rollback().await.unwrap();
     let mut created = Vec::new();
     while let Some(done) = burst.join_next().await {
         let (i, (status, o)) = done.unwrap();
@@ -175,9 +182,46 @@ async fn creates_at_once_are_written_together_and_each_keeps_its_own_number_time
         .collect();
     assert_eq!(audited.len(), 23, "one audit row per order: {audit}");
     // Orders committed in one group share their first event's time: fewer
-    // distinct times than orders shows that groups formed.
+    // distinct times than orders shows that groups formed (and were written
+    // right, by the checks above).
     let times: BTreeSet<&str> = created.iter().map(|o| o["events"][0]["at"].as_str().unwrap()).collect();
     assert!(times.len() < created.len(), "every create was committed alone");
+}
+
+#[tokio::test]
+async fn an_upgrade_fills_the_next_due_time_as_the_writes_keep_it() {
+    use app::entity::work_order;
+    use sea_orm_migration::MigratorTrait;
+    let app = TestApp::demo().await;
+    let manager = app.login("manager").await;
+    let (room, _) = owned_room(&manager, "P5-0101", "2026-01-01").await;
+    let order = json!({"room_id": room, "category": "水电", "kind": "internal", "priority": "normal", "description": "厨房插座没电"});
+    let (_, open) = manager.post("/api/v1/work-orders", order.clone()).await;
+    let (_, voided) = manager.post("/api/v1/work-orders", order).await;
+    let (status, v) = act(&manager, &voided, "void", json!({"note": "重复报修"})).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let (_, users) = manager.get("/api/v1/users?q=engineer").await;
+    let engineer = id_where(&users, "username", "engineer");
+    let (status, dispatched) = act(&manager, &open, "dispatch", json!({"assignee_id": engineer})).await;
+    assert_eq!(status, StatusCode::OK, "{dispatched}");
+    let eng = app.login("engineer").await;
+    let (status, started) = act(&eng, &dispatched, "start", json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{started}");
+    assert_eq!(started["next_due"], started["complete_due"], "responded and on site: completion is what breaches next");
+    let next_dues = || async {
+        let mut rows: Vec<(i32, String, Option<DateTime<Utc>>)> =
+            work_order::Entity::find().all(&app.db.conn).await.unwrap().into_iter().map(|o| (o.id, o.state, o.next_due)).collect();
+        rows.sort();
+        rows
+    };
+    let written = next_dues().await;
+    let open = ["pending_dispatch", "dispatched", "taken", "in_progress", "waiting_customer"];
+    assert!(written.iter().any(|(_, s, d)| open.contains(&s.as_str()) && d.is_some()), "open orders have one: {written:?}");
+    assert!(written.iter().filter(|(_, s, _)| !open.contains(&s.as_str())).all(|(_, _, d)| d.is_none()), "the others do not: {written:?}");
+    // The migration takes the column away and computes it again in SQL.
+    app::migration::Migrator::down(&app.db.conn, Some(1)).await.unwrap();
+    app::migration::Migrator::up(&app.db.conn, None).await.unwrap();
+    assert_eq!(next_dues().await, written);
 }
 
 #[tokio::test]
