@@ -287,6 +287,22 @@ fn overdue_condition(now: DateTime<Utc>) -> Condition {
 }
 
 pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, f: &WorkOrderFilter) -> AppResult<Page<WorkOrderView>> {
+    let mut cond = filter_condition(caller, f)?;
+    if let Some(k) = req.keyword() {
+        cond = cond.add(keyword_condition(&k));
+    }
+    let q = work_order::Entity::find().filter(cond);
+    let total = q.clone().count(&db.conn).await?;
+    let rows = q.order_by_desc(work_order::Column::Id).offset(req.offset()).limit(req.per_page()).all(&db.conn).await?;
+    Ok(Page { items: views(&db.conn, rows, false).await?, total })
+}
+
+/// How many orders the filter finds, without reading any (the workbench's counts).
+pub async fn count(db: &Db, caller: &Caller, f: &WorkOrderFilter) -> AppResult<u64> {
+    Ok(work_order::Entity::find().filter(filter_condition(caller, f)?).count(&db.conn).await?)
+}
+
+fn filter_condition(caller: &Caller, f: &WorkOrderFilter) -> AppResult<Condition> {
     let mut cond = visible(caller)?;
     if f.overdue {
         cond = cond.add(overdue_condition(Utc::now()));
@@ -310,13 +326,7 @@ pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, f: &WorkOrderFilt
     if let Some(d) = f.created_to.and_then(|d| d.succ_opt()) {
         cond = cond.add(work_order::Column::CreatedAt.lt(crate::clock::day_start(tz, d)));
     }
-    if let Some(k) = req.keyword() {
-        cond = cond.add(keyword_condition(&k));
-    }
-    let q = work_order::Entity::find().filter(cond);
-    let total = q.clone().count(&db.conn).await?;
-    let rows = q.order_by_desc(work_order::Column::Id).offset(req.offset()).limit(req.per_page()).all(&db.conn).await?;
-    Ok(Page { items: views(&db.conn, rows, false).await?, total })
+    Ok(cond)
 }
 
 /// The earliest unmet due time of an open order: what breaches next.

@@ -118,14 +118,7 @@ async fn gather(st: &SharedState, c: &app::Caller) -> Result<WorkbenchBody, app:
     let mut todos = vec![];
     let mut risks = vec![];
     if c.can("workorder.view") {
-        let overdue = app::workorder::list(
-            &st.db,
-            c,
-            &PageRequest { per_page: Some(1), ..Default::default() },
-            &app::workorder::WorkOrderFilter { overdue: true, ..Default::default() },
-        )
-        .await?
-        .total;
+        let overdue = app::workorder::count(&st.db, c, &app::workorder::WorkOrderFilter { overdue: true, ..Default::default() }).await?;
         stats.push(Stat { label: "超时工单", value: overdue, href: "/workorders?overdue=1" });
     }
     if c.can("visit.view") {
@@ -146,14 +139,12 @@ async fn gather(st: &SharedState, c: &app::Caller) -> Result<WorkbenchBody, app:
                 }),
         );
         if c.can("workorder.dispatch") {
-            let waiting = app::workorder::list(
+            let waiting = app::workorder::count(
                 &st.db,
                 c,
-                &PageRequest { per_page: Some(1), ..Default::default() },
                 &app::workorder::WorkOrderFilter { state: Some("pending_dispatch".into()), ..Default::default() },
             )
-            .await?
-            .total;
+            .await?;
             stats.push(Stat { label: "待派工工单", value: waiting, href: "/workorders?state=pending_dispatch" });
         }
     }

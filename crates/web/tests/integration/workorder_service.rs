@@ -340,6 +340,13 @@ async fn an_engineer_sees_only_the_orders_assigned_to_them_and_overdue_orders_ar
     let (_, overdue) = agent.get("/api/v1/work-orders?overdue=true").await;
     assert_eq!(overdue["total"], 1, "{overdue}");
     assert_eq!(overdue["items"][0]["overdue"], true);
+    // The workbench counts what the lists find.
+    let (_, waiting) = agent.get("/api/v1/work-orders?state=pending_dispatch").await;
+    let (_, bench) = agent.get("/api/v1/workbench").await;
+    let stat = |label: &str| bench["stats"].as_array().unwrap().iter().find(|s| s["label"] == label).map(|s| s["value"].clone());
+    assert_eq!(stat("超时工单"), Some(json!(1)), "{bench}");
+    assert_eq!(stat("待派工工单"), Some(waiting["total"].clone()), "{bench}");
+    assert_eq!(bench["at_risk"][0]["id"], other["id"], "the overdue order heads the at-risk list");
     let (_, page) = agent.page("/workorders?overdue=1").await;
     assert!(page.contains("超时工单") && page.contains(other["number"].as_str().unwrap()));
 }
