@@ -195,7 +195,6 @@ pub async fn places(db: &Db, projects: &[&crate::entity::project::Model]) -> App
 
 struct Draft {
     order: work_order::ActiveModel,
-    number: String,
     events: Vec<(Action, DateTime<Utc>, WorkOrderState, WorkOrderState, i32, String)>,
     materials: Vec<(String, Qty, Fen, Fen)>,
     visit: Option<(DateTime<Utc>, &'static str, Place)>,
@@ -312,7 +311,7 @@ fn draft(
     let total = if paid { order_total(&materials.iter().map(|(_, q, p, _)| (*q, *p)).collect::<Vec<_>>(), labour) } else { Fen(0) };
     let satisfaction = visited.map(|_| weighted(SATISFACTION, rng.below(100)));
     let updated = life.steps.last().map_or(created, |(_, at)| *at);
-    let order = super::with_next_due(work_order::ActiveModel {
+    let order = work_order::ActiveModel {
         company_id: Set(plan.company_id),
         project_id: Set(place.project_id),
         room_id: Set(place.room_id),
@@ -350,8 +349,8 @@ fn draft(
         created_at: Set(created),
         updated_at: Set(updated),
         ..Default::default()
-    });
-    Draft { order, number: String::new(), events, materials, visit: visited.zip(satisfaction).map(|(at, s)| (at, s, place)) }
+    };
+    Draft { order, events, materials, visit: visited.zip(satisfaction).map(|(at, s)| (at, s, place)) }
 }
 
 async fn write_chunk(db: &Db, tz: Tz, plan: &Plan, mut drafts: Vec<Draft>) -> AppResult<usize> {
@@ -371,22 +370,14 @@ async fn write_chunk(db: &Db, tz: Tz, plan: &Plan, mut drafts: Vec<Draft>) -> Ap
     for (day, idx) in &by_day {
         let numbers = settings::reserve_numbers(&*txn, plan.company_id, "work_order", *day, idx.len() as i64).await?;
         for (i, n) in idx.iter().zip(numbers) {
-            drafts[*i].order.number = Set(n.clone());
-            drafts[*i].number = n;
+            drafts[*i].order.number = Set(n);
         }
     }
-    // Ids by number: the order of the returned rows is not promised.
-    let ids: HashMap<String, i32> = work_order::Entity::insert_many(drafts.iter().map(|d| d.order.clone()))
-        .exec_with_returning_many(&*txn)
-        .await?
-        .into_iter()
-        .map(|o| (o.number, o.id))
-        .collect();
+    let orders = super::insert_orders(&*txn, drafts.iter().map(|d| d.order.clone()).collect()).await?;
     let mut events = Vec::new();
     let mut materials = Vec::new();
     let mut visits = Vec::new();
-    for d in &drafts {
-        let id = ids[&d.number];
+    for (d, id) in drafts.iter().zip(orders.iter().map(|o| o.id)) {
         let created = match &d.order.created_at {
             sea_orm::ActiveValue::Set(t) => *t,
             _ => Utc::now(),

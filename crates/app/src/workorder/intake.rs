@@ -151,21 +151,7 @@ async fn write(db: &Db, drafts: &[Draft]) -> AppResult<Vec<Created>> {
             orders[i].number = Set(n);
         }
     }
-    // The order of returned rows is not promised: matched by number.
-    let mut by_number: HashMap<String, work_order::Model> = work_order::Entity::insert_many(orders.iter().cloned())
-        .exec_with_returning_many(&*txn)
-        .await?
-        .into_iter()
-        .map(|o| (o.number.clone(), o))
-        .collect();
-    let orders: Vec<work_order::Model> = orders
-        .iter()
-        .map(|o| {
-            by_number
-                .remove(o.number.as_ref())
-                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("order {} not returned", o.number.as_ref())))
-        })
-        .collect::<AppResult<_>>()?;
+    let orders = super::insert_orders(&*txn, orders).await?;
     for (d, o) in drafts.iter().zip(&orders).filter(|(d, _)| !d.photos.is_empty()) {
         photo::attach(&txn, &d.caller, o.id, PhotoStage::Report, &d.photos).await?;
     }

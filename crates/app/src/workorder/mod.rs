@@ -348,8 +348,8 @@ fn earliest_unmet(
 /// Sets the stored `next_due` from the order's state and clocks, so the
 /// overdue reads can use the column's index; empty once the order is no
 /// longer open. Every save of an order calls it (the entity's
-/// `before_save`), and the bulk inserts do. A partial model (some clocks not
-/// set) is left as it is.
+/// `before_save`), and so does `insert_orders`. A partial model (some clocks
+/// not set) is left as it is.
 pub fn with_next_due(mut am: work_order::ActiveModel) -> work_order::ActiveModel {
     let v = |c: &sea_orm::ActiveValue<Option<DateTime<Utc>>>| c.try_as_ref().copied();
     let (Some(state), Some(response_due), Some(responded_at), Some(onsite_due), Some(arrived_at), Some(complete_due)) =
@@ -361,6 +361,17 @@ pub fn with_next_due(mut am: work_order::ActiveModel) -> work_order::ActiveModel
     let next = earliest_unmet(response_due, responded_at, onsite_due, arrived_at, complete_due);
     am.next_due = Set(next.filter(|_| open));
     am
+}
+
+/// Inserts numbered orders in one statement and gives them back in the order
+/// given (the returned rows' order is not promised: matched by number). A
+/// bulk insert skips the entity's `before_save`, so `next_due` is set here.
+pub(crate) async fn insert_orders(db: &impl ConnectionTrait, orders: Vec<work_order::ActiveModel>) -> AppResult<Vec<WorkOrder>> {
+    let orders: Vec<work_order::ActiveModel> = orders.into_iter().map(with_next_due).collect();
+    let numbers: Vec<String> = orders.iter().map(|o| o.number.as_ref().clone()).collect();
+    let mut by_number: std::collections::HashMap<String, WorkOrder> =
+        work_order::Entity::insert_many(orders).exec_with_returning_many(db).await?.into_iter().map(|o| (o.number.clone(), o)).collect();
+    numbers.iter().map(|n| by_number.remove(n).ok_or_else(|| AppError::Internal(anyhow::anyhow!("order {n} not returned")))).collect()
 }
 
 /// Open orders that have breached or will breach a clock within `within`,
@@ -466,6 +477,14 @@ fn event_row(
     }
 }
 
+/// The order an earlier submission of the same form made, as the create answers it.
+async fn first_submission(db: &Db, caller: &Caller, token: &str) -> AppResult<Option<WorkOrderView>> {
+    match by_request_token(&db.conn, caller, token).await? {
+        Some(first) => Ok(Some(views(&db.conn, vec![first], true).await?.remove(0))),
+        None => Ok(None),
+    }
+}
+
 /// Creates an order (SVC-1): numbered, due times computed, on the timeline.
 pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) -> AppResult<WorkOrderView> {
     caller.require("workorder.create")?;
@@ -560,10 +579,7 @@ pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) ->
     }
     if let Err(e) = errors.into_result() {
         return match token {
-            Some(t) => match by_request_token(&db.conn, caller, t).await? {
-                Some(first) => Ok(views(&db.conn, vec![first], true).await?.remove(0)),
-                None => Err(e.into()),
-            },
+            Some(t) => first_submission(db, caller, t).await?.ok_or(e.into()),
             None => Err(e.into()),
         };
     }
@@ -576,8 +592,7 @@ pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) ->
     let (response_due, onsite_due, complete_due) = order_due_times(&company, tz, &category, &input.priority, now, &[]);
     let contractor = targets::warranty_for(&company, &category, room.as_ref().and_then(|r| r.delivery_date), local(tz, now).date());
     let rule = company.numbering_rule("work_order")?.clone();
-    // Queued for a bulk insert, which does not call the entity's `before_save`.
-    let order = with_next_due(work_order::ActiveModel {
+    let order = work_order::ActiveModel {
         // Taken when the order is written, in the order creates arrive.
         number: Set(String::new()),
         company_id: Set(project.company_id),
@@ -609,13 +624,12 @@ pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) ->
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
-    });
+    };
     let draft = intake::Draft { order, rule, day: local(tz, now).date(), caller: caller.clone(), photos: input.photos.clone() };
     let intake::Created { order: o, event: created } = match (db.intake.submit(db, draft).await, token) {
         // The same form submitted again: the first submission made the order.
         (Err(AppError::Db(e)), Some(t)) if crate::error::is_unique_violation(&e) => {
-            let first = by_request_token(&db.conn, caller, t).await?.ok_or(AppError::Db(e))?;
-            return Ok(views(&db.conn, vec![first], true).await?.remove(0));
+            return first_submission(db, caller, t).await?.ok_or(AppError::Db(e));
         }
         (written, _) => written?,
     };
