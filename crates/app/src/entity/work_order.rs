@@ -48,8 +48,11 @@ pub struct Model {
     /// The satisfaction code of the return visit.
     pub satisfaction: String,
     /// Open orders only: the earliest due time not yet met (what breaches
-    /// next); kept by every write of the order (`workorder::with_next_due`, called on save).
+    /// next); kept by every write of the order (`workorder::with_derived_columns`, called on save).
     pub next_due: Option<DateTimeUtc>,
+    /// Completed orders only: completed − created in seconds, what the
+    /// service measures sum (kept like `next_due`).
+    pub handling_seconds: Option<i64>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
@@ -60,9 +63,9 @@ pub enum Relation {}
 
 #[async_trait::async_trait]
 impl ActiveModelBehavior for ActiveModel {
-    /// Keeps `next_due` with every insert and update of a whole order (bulk
-    /// inserts do not call this and set it themselves).
+    /// Keeps `next_due` and `handling_seconds` with every insert and update
+    /// of a whole order (bulk inserts do not call this and set them themselves).
     async fn before_save<C: ConnectionTrait>(self, _db: &C, _insert: bool) -> Result<Self, DbErr> {
-        Ok(crate::workorder::with_next_due(self))
+        Ok(crate::workorder::with_derived_columns(self))
     }
 }

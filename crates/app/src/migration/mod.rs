@@ -17,6 +17,7 @@ mod m20261202_000013_config_versions;
 mod m20261202_000014_order_list_indexes;
 mod m20261202_000015_customer_history_indexes;
 mod m20261202_000016_order_next_due;
+mod m20261203_000017_order_handling_seconds;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000014_order_list_indexes::Migration),
             Box::new(m20261202_000015_customer_history_indexes::Migration),
             Box::new(m20261202_000016_order_next_due::Migration),
+            Box::new(m20261203_000017_order_handling_seconds::Migration),
         ]
     }
 }

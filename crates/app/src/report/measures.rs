@@ -2,12 +2,14 @@
 //! engineer or month, with a total row; and this month's figures for the
 //! workbench (RPT-1). The definitions are in `domain::workorder::measures`.
 //!
-//! Built for a million orders: one query selects only the columns the
-//! measures need, as tuples, over an indexed range (`company_id` of the
-//! caller's companies, `created_at` of the period:
-//! `ix_work_orders_company_id_created_at`), and the grouping happens here in
-//! one pass. Month boundaries are in the company's time zone, which SQL could
-//! not do the same way on SQLite and PostgreSQL.
+//! Built for a million orders: one query per report sums the tallies in
+//! the database, grouped by the report's key, over an indexed range
+//! (`company_id` of the caller's companies, `created_at` of the period:
+//! `ix_work_orders_company_id_created_at`), and returns a row per group, not
+//! per order. Every tally is a count or a sum that SQLite and PostgreSQL
+//! compute alike (the handling time is stored per order for it:
+//! `handling_seconds`). Month boundaries are in the company's time zone,
+//! computed here and given to the query as instants.
 
 use std::collections::BTreeMap;
 
@@ -15,13 +17,17 @@ use chrono::{DateTime, Datelike, Months, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use domain::{
     org::OrgUnitKind,
+    visit::Satisfaction,
     workorder::{
-        measures::{is_satisfied, month_code, parse_month, Measures, OrderFacts, Rate},
+        measures::{month_code, parse_month, Measures, Rate},
         WorkOrderState,
     },
     FieldErrors,
 };
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    sea_query::{Alias, CaseStatement, Expr, Func, SimpleExpr},
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryResult, QuerySelect, QueryTrait, Select,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::{
@@ -247,16 +253,72 @@ async fn check_scope(db: &Db, caller: &Caller, f: &MeasureFilter) -> AppResult<(
     Ok(())
 }
 
-/// The columns of an order the report reads: project, category, assignee,
-/// created, complete_due, completed, reopen_count, visited_at, satisfaction.
-type FactRow = (i32, String, Option<i32>, DateTime<Utc>, Option<DateTime<Utc>>, Option<DateTime<Utc>>, i32, Option<DateTime<Utc>>, String);
+/// The tallies of one group as the database sums them (see
+/// `domain::workorder::measures` for what each counts).
+#[derive(Debug, FromQueryResult)]
+struct Tally {
+    orders: i64,
+    completed: i64,
+    on_time: i64,
+    open_late: i64,
+    first_time: i64,
+    completed_visited: i64,
+    visited: i64,
+    satisfied: i64,
+    handling_seconds: i64,
+}
 
-/// Hands every order of the base to `each`: created in the period, not
-/// voided, in scope and matching the filters. The rows are streamed, not
-/// collected, so a month of the whole group (tens of thousands of orders)
-/// takes no more memory than one project's.
-async fn each_order(db: &Db, caller: &Caller, p: &Period, f: &MeasureFilter, mut each: impl FnMut(FactRow)) -> AppResult<()> {
-    use futures_util::TryStreamExt;
+impl From<Tally> for Measures {
+    fn from(t: Tally) -> Self {
+        let n = |v: i64| u64::try_from(v).unwrap_or_default();
+        let rate = |numerator: i64, denominator: i64| Rate { numerator: n(numerator), denominator: n(denominator) };
+        Measures {
+            orders: n(t.orders),
+            completed: n(t.completed),
+            timeliness: rate(t.on_time, t.completed + t.open_late),
+            first_time_fix: rate(t.first_time, t.completed),
+            handling_seconds: t.handling_seconds,
+            return_visit: rate(t.completed_visited, t.completed),
+            satisfaction: rate(t.satisfied, t.visited),
+        }
+    }
+}
+
+/// `COALESCE(SUM(CASE WHEN cond THEN 1 ELSE 0 END), 0)`: how many orders of
+/// the group meet `cond` (0, not NULL, for a period without orders).
+fn how_many(cond: Condition) -> SimpleExpr {
+    Func::coalesce([Func::sum(Expr::case(cond, 1).finally(0)).into(), Expr::val(0).into()]).into()
+}
+
+/// The tallies of the SLA-3 definitions, one column each, as of `now` (an
+/// open order is late once its completion due time has passed).
+fn tally_columns(select: Select<work_order::Entity>, now: DateTime<Utc>) -> Select<work_order::Entity> {
+    use work_order::Column as C;
+    let done = || Condition::all().add(C::CompletedAt.is_not_null());
+    let satisfied_codes = Satisfaction::ALL.into_iter().filter(|s| s.is_satisfied()).map(Satisfaction::code);
+    // PostgreSQL sums a BIGINT as NUMERIC; the cast keeps one integer type.
+    let seconds = Func::cast_as(Func::sum(Expr::col(C::HandlingSeconds)), Alias::new("BIGINT"));
+    select
+        .expr_as(Func::count(Expr::col(C::Id)), "orders")
+        .expr_as(Func::count(Expr::col(C::CompletedAt)), "completed")
+        .expr_as(
+            how_many(
+                done().add(Condition::any().add(C::CompleteDue.is_null()).add(Expr::col(C::CompletedAt).lte(Expr::col(C::CompleteDue)))),
+            ),
+            "on_time",
+        )
+        .expr_as(how_many(Condition::all().add(C::CompletedAt.is_null()).add(C::CompleteDue.lt(now))), "open_late")
+        .expr_as(how_many(done().add(C::ReopenCount.eq(0))), "first_time")
+        .expr_as(how_many(done().add(C::VisitedAt.is_not_null())), "completed_visited")
+        .expr_as(Func::count(Expr::col(C::VisitedAt)), "visited")
+        .expr_as(how_many(Condition::all().add(C::VisitedAt.is_not_null()).add(C::Satisfaction.is_in(satisfied_codes))), "satisfied")
+        .expr_as(Func::coalesce([seconds.into(), Expr::val(0i64).into()]), "handling_seconds")
+}
+
+/// The orders of the base: created in the period, not voided, in scope and
+/// matching the filters. The company condition lets the query read the
+/// index on (company_id, created_at) of the period.
+async fn base(db: &Db, caller: &Caller, p: &Period, f: &MeasureFilter) -> AppResult<Condition> {
     use work_order::Column as C;
     let mut cond = Condition::all()
         .add(C::CompanyId.is_in(companies(db, caller).await?))
@@ -273,38 +335,38 @@ async fn each_order(db: &Db, caller: &Caller, p: &Period, f: &MeasureFilter, mut
     if let Some(e) = f.engineer_id {
         cond = cond.add(C::AssigneeId.eq(e));
     }
-    let mut rows = work_order::Entity::find()
-        .select_only()
-        .columns([
-            C::ProjectId,
-            C::Category,
-            C::AssigneeId,
-            C::CreatedAt,
-            C::CompleteDue,
-            C::CompletedAt,
-            C::ReopenCount,
-            C::VisitedAt,
-            C::Satisfaction,
-        ])
-        .filter(cond)
-        .into_tuple::<FactRow>()
-        .stream(&db.conn)
-        .await?;
-    while let Some(r) = rows.try_next().await? {
-        each(r);
-    }
-    Ok(())
+    Ok(cond)
 }
 
-fn facts(r: &FactRow) -> OrderFacts {
-    OrderFacts {
-        created_at: r.3,
-        complete_due: r.4,
-        completed_at: r.5,
-        reopen_count: r.6,
-        visited: r.7.is_some(),
-        satisfied: is_satisfied(&r.8),
+/// The name of the grouping column in the report's query.
+const GROUP_KEY: &str = "group_key";
+
+/// What the rows are grouped by: a column, or for months the month of
+/// `created_at` (its local boundaries are computed here, as instants).
+fn group_key(group_by: GroupBy, tz: Tz, p: &Period) -> SimpleExpr {
+    use work_order::Column as C;
+    match group_by {
+        GroupBy::Project => Expr::col(C::ProjectId).into(),
+        GroupBy::Category => Expr::col(C::Category).into(),
+        GroupBy::Engineer => Expr::col(C::AssigneeId).into(),
+        GroupBy::Month => {
+            let mut case = CaseStatement::new();
+            for m in p.months() {
+                let next = m.checked_add_months(Months::new(1)).expect("a month of the period");
+                case = case.case(C::CreatedAt.lt(start_of(tz, next)), month_code(m));
+            }
+            case.into()
+        }
     }
+}
+
+/// Reads a row's group: an id (project, engineer; none for the orders
+/// nobody was assigned to) or a text (category, month).
+fn key_of(group_by: GroupBy, row: &QueryResult) -> AppResult<Key> {
+    Ok(match group_by {
+        GroupBy::Project | GroupBy::Engineer => Key::Id(row.try_get("", GROUP_KEY)?),
+        GroupBy::Category | GroupBy::Month => Key::Text(row.try_get("", GROUP_KEY)?),
+    })
 }
 
 /// What a row groups by; the order of the keys is the order of the rows
@@ -322,15 +384,6 @@ impl Key {
             Key::Id(None) => String::new(),
             Key::Text(t) => t.clone(),
         }
-    }
-}
-
-fn key_of(group_by: GroupBy, tz: Tz, r: FactRow) -> Key {
-    match group_by {
-        GroupBy::Project => Key::Id(Some(r.0)),
-        GroupBy::Category => Key::Text(r.1),
-        GroupBy::Engineer => Key::Id(r.2),
-        GroupBy::Month => Key::Text(month_code(r.3.with_timezone(&tz).date_naive())),
     }
 }
 
@@ -363,13 +416,14 @@ pub async fn measures(db: &Db, caller: &Caller, tz: Tz, filter: &MeasureFilter, 
             groups.insert(Key::Text(month_code(m)), Measures::default());
         }
     }
+    let select = work_order::Entity::find().select_only().expr_as(group_key(group_by, tz, &period), GROUP_KEY);
+    let select = tally_columns(select, now).filter(base(db, caller, &period, filter).await?).group_by(Expr::col(Alias::new(GROUP_KEY)));
     let mut total = Measures::default();
-    each_order(db, caller, &period, filter, |r| {
-        let f = facts(&r);
-        total.add(&f, now);
-        groups.entry(key_of(group_by, tz, r)).or_default().add(&f, now);
-    })
-    .await?;
+    for row in db.conn.query_all(select.build(db.conn.get_database_backend())).await? {
+        let m = Measures::from(Tally::from_query_result(&row, "")?);
+        total.merge(&m);
+        groups.insert(key_of(group_by, &row)?, m);
+    }
     let names = labels(db, group_by, &groups.keys().collect::<Vec<_>>()).await?;
     let label = |k: &Key| match k {
         Key::Id(Some(id)) => names.get(id).cloned().unwrap_or_default(),
@@ -396,8 +450,9 @@ pub async fn this_month(db: &Db, caller: &Caller, tz: Tz) -> AppResult<MeasuresV
     caller.require("report.view")?;
     let now = Utc::now();
     let period = period(tz, &MeasureFilter::default(), now)?;
-    let mut month = Measures::default();
-    each_order(db, caller, &period, &MeasureFilter::default(), |r| month.add(&facts(&r), now)).await?;
+    let select =
+        tally_columns(work_order::Entity::find().select_only(), now).filter(base(db, caller, &period, &MeasureFilter::default()).await?);
+    let month: Measures = select.into_model::<Tally>().one(&db.conn).await?.map(Measures::from).unwrap_or_default();
     Ok((&month).into())
 }
 

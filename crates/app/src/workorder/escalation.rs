@@ -23,7 +23,8 @@ use domain::{
     FieldErrors,
 };
 use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -69,20 +70,23 @@ pub async fn scan(db: &Db, tz: Tz, now: DateTime<Utc>) -> AppResult<usize> {
     let running: Vec<&str> = WorkOrderState::ALL.into_iter().filter(|s| s.clock_runs()).map(|s| s.code()).collect();
     let mut rules: BTreeMap<i32, Vec<Rule>> = BTreeMap::new();
     let mut fired = 0;
-    let mut after = 0;
+    // Pages in the order of `next_due`'s index, from where the last one
+    // ended: ordered by id instead, SQLite walked the whole table (1 million
+    // orders, 550 ms) to find the few dozen overdue ones. An escalation does
+    // not move `next_due`, so no order is read twice or skipped.
+    let mut after: Option<(DateTime<Utc>, i32)> = None;
     loop {
-        // On `next_due`'s index: only open orders with a clock run out.
-        let batch = work_order::Entity::find()
+        let mut batch = work_order::Entity::find()
             .filter(work_order::Column::NextDue.lt(now))
             .filter(work_order::Column::State.is_in(running.clone()))
-            .filter(work_order::Column::EscalationLevel.lt(MAX_LEVEL))
-            .filter(work_order::Column::Id.gt(after))
-            .order_by_asc(work_order::Column::Id)
-            .limit(BATCH)
-            .all(&db.conn)
-            .await?;
+            .filter(work_order::Column::EscalationLevel.lt(MAX_LEVEL));
+        if let Some((due, id)) = after {
+            use work_order::Column as C;
+            batch = batch.filter(Condition::any().add(C::NextDue.gt(due)).add(Condition::all().add(C::NextDue.eq(due)).add(C::Id.gt(id))));
+        }
+        let batch = batch.order_by_asc(work_order::Column::NextDue).order_by_asc(work_order::Column::Id).limit(BATCH).all(&db.conn).await?;
         let Some(last) = batch.last() else { break };
-        after = last.id;
+        after = last.next_due.map(|due| (due, last.id));
         for o in batch {
             let company_rules = match rules.entry(o.company_id) {
                 Entry::Occupied(e) => e.into_mut(),

@@ -345,29 +345,33 @@ fn earliest_unmet(
     [unmet(response_due, responded_at), unmet(onsite_due, arrived_at), complete_due].into_iter().flatten().min()
 }
 
-/// Sets the stored `next_due` from the order's state and clocks, so the
-/// overdue reads can use the column's index; empty once the order is no
-/// longer open. Every save of an order calls it (the entity's
-/// `before_save`), and so does `insert_orders`. A partial model (some clocks
-/// not set) is left as it is.
-pub fn with_next_due(mut am: work_order::ActiveModel) -> work_order::ActiveModel {
+/// Sets the columns derived from an order's state and clocks, so reads can
+/// use an index or a sum instead of computing them per order: `next_due`
+/// (the overdue reads), empty once the order is no longer open, and
+/// `handling_seconds` (the service measures), set once it is completed.
+/// Every save of an order calls it (the entity's `before_save`), and so does
+/// `insert_orders`. A column whose inputs are not all in a partial model is
+/// left as it is.
+pub fn with_derived_columns(mut am: work_order::ActiveModel) -> work_order::ActiveModel {
     let v = |c: &sea_orm::ActiveValue<Option<DateTime<Utc>>>| c.try_as_ref().copied();
-    let (Some(state), Some(response_due), Some(responded_at), Some(onsite_due), Some(arrived_at), Some(complete_due)) =
+    if let (Some(state), Some(response_due), Some(responded_at), Some(onsite_due), Some(arrived_at), Some(complete_due)) =
         (am.state.try_as_ref(), v(&am.response_due), v(&am.responded_at), v(&am.onsite_due), v(&am.arrived_at), v(&am.complete_due))
-    else {
-        return am;
-    };
-    let open = WorkOrderState::from_code(state).is_some_and(|s| s.is_open());
-    let next = earliest_unmet(response_due, responded_at, onsite_due, arrived_at, complete_due);
-    am.next_due = Set(next.filter(|_| open));
+    {
+        let open = WorkOrderState::from_code(state).is_some_and(|s| s.is_open());
+        let next = earliest_unmet(response_due, responded_at, onsite_due, arrived_at, complete_due);
+        am.next_due = Set(next.filter(|_| open));
+    }
+    if let (Some(created), Some(completed)) = (am.created_at.try_as_ref().copied(), v(&am.completed_at)) {
+        am.handling_seconds = Set(completed.map(|done| (done - created).num_seconds()));
+    }
     am
 }
 
 /// Inserts numbered orders in one statement and gives them back in the order
 /// given (the returned rows' order is not promised: matched by number). A
-/// bulk insert skips the entity's `before_save`, so `next_due` is set here.
+/// bulk insert skips the entity's `before_save`, so the derived columns are set here.
 pub(crate) async fn insert_orders(db: &impl ConnectionTrait, orders: Vec<work_order::ActiveModel>) -> AppResult<Vec<WorkOrder>> {
-    let orders: Vec<work_order::ActiveModel> = orders.into_iter().map(with_next_due).collect();
+    let orders: Vec<work_order::ActiveModel> = orders.into_iter().map(with_derived_columns).collect();
     let numbers: Vec<String> = orders.iter().map(|o| o.number.as_ref().clone()).collect();
     let mut by_number: std::collections::HashMap<String, WorkOrder> =
         work_order::Entity::insert_many(orders).exec_with_returning_many(db).await?.into_iter().map(|o| (o.number.clone(), o)).collect();

@@ -1,50 +1,30 @@
 //! Service measures of work orders (SLA-3): timeliness, first-time fix,
-//! average handling time, return visits and satisfaction, computed from a
-//! few facts per order with exact integer arithmetic.
+//! average handling time, return visits and satisfaction, kept as exact
+//! integer tallies until they are shown.
 //!
 //! The base is the orders created in the period (a month in the company's
-//! time zone) that are not voided; the caller selects them.
+//! time zone) that are not voided. The tallies are counts and sums over the
+//! base, so the caller adds them up where the orders are (in SQL, one row
+//! per group: `app::report::measures`) and groups add up to their total.
 //! - 及时率 timeliness = orders completed by their completion due time /
 //!   (completed orders + open orders already past their completion due
-//!   time). An order with no due time counts as timely when completed.
+//!   time). An order with no due time counts as timely when completed;
+//!   completing exactly at the due time is on time; an open order is late
+//!   only after its due time.
 //! - 一次修复率 first-time fix = completed orders with `reopen_count = 0` /
 //!   completed orders (`completed_at` not null).
 //! - 平均处理时长 average handling time = mean of (completed_at − created_at)
 //!   over completed orders, shown in hours with one decimal.
-//! - 回访率 return-visit rate = orders with `visited_at` not null /
+//! - 回访率 return-visit rate = completed orders with `visited_at` not null /
 //!   completed orders.
-//! - 满意率 satisfaction = visited orders whose satisfaction is
-//!   `very_satisfied` or `satisfied` / visited orders.
+//! - 满意率 satisfaction = visited orders whose satisfaction counts as
+//!   satisfied (`visit::Satisfaction::is_satisfied`) / visited orders.
 //!
 //! "Completed" means `completed_at` is set: an order the customer sent back
 //! (验收未通过) keeps its latest completion time and counts as completed but
 //! not fixed the first time; "open" means not completed.
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
-
-/// What the measures need to know of one order of the base.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct OrderFacts {
-    pub created_at: DateTime<Utc>,
-    pub complete_due: Option<DateTime<Utc>>,
-    pub completed_at: Option<DateTime<Utc>>,
-    /// Times the order went back to 处理中 after completion.
-    pub reopen_count: i32,
-    /// A return visit was recorded (`visited_at` set).
-    pub visited: bool,
-    /// The visit's satisfaction counts as satisfied (see [`is_satisfied`]).
-    pub satisfied: bool,
-}
-
-/// Whether a return visit's satisfaction code counts toward 满意率.
-///
-/// The codes are very_satisfied, satisfied, neutral, dissatisfied and
-/// very_dissatisfied; only the first two are satisfied. The visit module
-/// owns the full list; this is the one place the measures decide which
-/// codes count, so the rule is not spread over queries.
-pub fn is_satisfied(code: &str) -> bool {
-    matches!(code, "very_satisfied" | "satisfied")
-}
+use chrono::{Datelike, NaiveDate};
 
 /// A rate as numerator / denominator, kept exact until it is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -66,11 +46,6 @@ impl Rate {
             None => "—".into(),
         }
     }
-
-    fn count(&mut self, counted: bool) {
-        self.denominator += 1;
-        self.numerator += u64::from(counted);
-    }
 }
 
 /// The measures of a group of orders (a project, a category, an engineer,
@@ -90,37 +65,19 @@ pub struct Measures {
 }
 
 impl Measures {
-    /// The measures of `facts` as of `now` (an open order is late once its
-    /// completion due time has passed).
-    pub fn of(facts: impl IntoIterator<Item = OrderFacts>, now: DateTime<Utc>) -> Self {
-        let mut m = Self::default();
-        for f in facts {
-            m.add(&f, now);
-        }
-        m
-    }
-
-    /// Counts one more order of the base.
-    pub fn add(&mut self, f: &OrderFacts, now: DateTime<Utc>) {
-        self.orders += 1;
-        match f.completed_at {
-            Some(done) => {
-                self.completed += 1;
-                self.timeliness.count(f.complete_due.is_none_or(|due| done <= due));
-                self.first_time_fix.count(f.reopen_count == 0);
-                self.handling_seconds += (done - f.created_at).num_seconds();
-                // A visit follows completion in the life of an order (已验收 → 已回访).
-                self.return_visit.count(f.visited);
-            }
-            None => {
-                // Open and already late: in the denominator, never timely.
-                if f.complete_due.is_some_and(|due| due < now) {
-                    self.timeliness.denominator += 1;
-                }
-            }
-        }
-        if f.visited {
-            self.satisfaction.count(f.satisfied);
+    /// Adds the tallies of another group (a total is the sum of its rows).
+    pub fn merge(&mut self, other: &Measures) {
+        self.orders += other.orders;
+        self.completed += other.completed;
+        self.handling_seconds += other.handling_seconds;
+        for (mine, theirs) in [
+            (&mut self.timeliness, other.timeliness),
+            (&mut self.first_time_fix, other.first_time_fix),
+            (&mut self.return_visit, other.return_visit),
+            (&mut self.satisfaction, other.satisfaction),
+        ] {
+            mine.numerator += theirs.numerator;
+            mine.denominator += theirs.denominator;
         }
     }
 
@@ -160,19 +117,14 @@ pub fn month_code(day: NaiveDate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
 
-    fn t(day: u32, hour: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, day, hour, 0, 0).unwrap()
-    }
-
-    fn order(created: DateTime<Utc>, due: Option<DateTime<Utc>>, done: Option<DateTime<Utc>>) -> OrderFacts {
-        OrderFacts { created_at: created, complete_due: due, completed_at: done, reopen_count: 0, visited: false, satisfied: false }
+    fn rate(numerator: u64, denominator: u64) -> Rate {
+        Rate { numerator, denominator }
     }
 
     #[test]
     fn an_empty_group_shows_dashes() {
-        let m = Measures::of([], t(30, 0));
+        let m = Measures::default();
         assert_eq!((m.orders, m.completed, m.overdue()), (0, 0, 0));
         for r in [m.timeliness, m.first_time_fix, m.return_visit, m.satisfaction] {
             assert_eq!(r.text(), "—");
@@ -181,51 +133,36 @@ mod tests {
     }
 
     #[test]
-    fn a_hand_computed_group() {
-        let now = t(30, 12);
-        let visited = |mut o: OrderFacts, satisfied: bool| {
-            o.visited = true;
-            o.satisfied = satisfied;
-            o
+    fn groups_add_up_to_their_total() {
+        let a = Measures {
+            orders: 6,
+            completed: 3,
+            timeliness: rate(2, 4),
+            first_time_fix: rate(2, 3),
+            handling_seconds: 38 * 3600,
+            return_visit: rate(2, 3),
+            satisfaction: rate(1, 2),
         };
-        let facts = [
-            // On time, 10 h, visited, satisfied.
-            visited(order(t(1, 8), Some(t(2, 8)), Some(t(1, 18))), true),
-            // Late by an hour, 25 h, sent back once, visited, neutral.
-            OrderFacts { reopen_count: 1, ..visited(order(t(2, 8), Some(t(3, 8)), Some(t(3, 9))), false) },
-            // No due time: timely when completed; 3 h.
-            order(t(3, 8), None, Some(t(3, 11))),
-            // Open and past due: late.
-            order(t(4, 8), Some(t(5, 8)), None),
-            // Open, not yet due: outside the timeliness denominator.
-            order(t(29, 8), Some(t(30, 18)), None),
-            // Open without a due time: never late.
-            order(t(6, 8), None, None),
-        ];
-        let m = Measures::of(facts, now);
-        assert_eq!((m.orders, m.completed, m.overdue()), (6, 3, 2));
-        assert_eq!(m.timeliness, Rate { numerator: 2, denominator: 4 });
-        assert_eq!(m.timeliness.text(), "50.0%");
-        assert_eq!(m.first_time_fix, Rate { numerator: 2, denominator: 3 });
-        assert_eq!(m.first_time_fix.text(), "66.7%");
-        assert_eq!(m.handling_seconds, (10 + 25 + 3) * 3600);
-        assert_eq!(m.average_handling_text(), "12.7", "38 h / 3 = 12.67 h");
-        assert_eq!(m.return_visit.text(), "66.7%");
-        assert_eq!(m.satisfaction, Rate { numerator: 1, denominator: 2 });
-        assert_eq!(m.satisfaction.text(), "50.0%");
-    }
-
-    #[test]
-    fn completing_exactly_at_the_due_time_is_on_time() {
-        let m = Measures::of([order(t(1, 8), Some(t(1, 18)), Some(t(1, 18)))], t(30, 0));
-        assert_eq!(m.timeliness.text(), "100.0%");
-        let m = Measures::of([order(t(1, 8), Some(t(1, 18)), None)], t(1, 18));
-        assert_eq!(m.timeliness.denominator, 0, "an open order is late only after its due time");
+        let b = Measures {
+            orders: 1,
+            completed: 1,
+            timeliness: rate(0, 1),
+            first_time_fix: rate(1, 1),
+            handling_seconds: 3600,
+            ..Default::default()
+        };
+        let mut total = Measures::default();
+        total.merge(&a);
+        total.merge(&b);
+        assert_eq!((total.orders, total.completed, total.overdue()), (7, 4, 3));
+        assert_eq!((total.timeliness, total.first_time_fix), (rate(2, 5), rate(3, 4)));
+        assert_eq!((total.return_visit, total.satisfaction), (rate(2, 3), rate(1, 2)));
+        assert_eq!(total.average_handling_text(), "9.8", "39 h / 4 = 9.75 h");
     }
 
     #[test]
     fn percentages_round_half_up_to_one_decimal() {
-        let r = |n, d| Rate { numerator: n, denominator: d }.text();
+        let r = |n, d| rate(n, d).text();
         assert_eq!(r(187, 200), "93.5%");
         assert_eq!(r(1, 3), "33.3%");
         assert_eq!(r(2, 3), "66.7%");
@@ -242,9 +179,8 @@ mod tests {
     #[test]
     fn handling_time_rounds_half_up_to_a_tenth_of_an_hour() {
         let with = |minutes: &[i64]| {
-            let facts: Vec<OrderFacts> =
-                minutes.iter().map(|m| order(t(1, 0), None, Some(t(1, 0) + chrono::Duration::minutes(*m)))).collect();
-            Measures::of(facts, t(30, 0)).average_handling_text()
+            let completed = minutes.len() as u64;
+            Measures { completed, handling_seconds: minutes.iter().sum::<i64>() * 60, ..Default::default() }.average_handling_text()
         };
         assert_eq!(with(&[90]), "1.5");
         assert_eq!(with(&[3]), "0.1", "0.05 h rounds up");
@@ -252,14 +188,6 @@ mod tests {
         assert_eq!(with(&[60, 61]), "1.0", "60.5 min = 1.008 h");
         assert_eq!(with(&[0]), "0.0");
         assert_eq!(with(&[48 * 60 + 57]), "49.0", "48.95 h rounds up");
-    }
-
-    #[test]
-    fn only_the_two_satisfied_codes_count() {
-        assert!(is_satisfied("very_satisfied") && is_satisfied("satisfied"));
-        for code in ["neutral", "dissatisfied", "very_dissatisfied", ""] {
-            assert!(!is_satisfied(code), "{code}");
-        }
     }
 
     #[test]

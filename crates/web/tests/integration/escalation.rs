@@ -304,3 +304,31 @@ async fn an_undeliverable_event_is_kept_with_its_error_and_retried_with_backoff(
     assert!(bad.processed_at.is_none() && bad.last_error.is_some(), "and still there to see");
     assert_eq!(notification::Entity::find().all(&app.db.conn).await.unwrap().len(), 1, "the delivered one is never delivered twice");
 }
+
+/// More overdue orders than one page of the scan, all due at the same
+/// instant: the scan pages by due time and id, so each is escalated once.
+#[tokio::test]
+async fn a_scan_pages_through_every_overdue_order_even_when_they_are_due_together() {
+    use app::entity::work_order;
+    use sea_orm::{ActiveValue::NotSet, ColumnTrait, IntoActiveModel, QueryFilter};
+    let app = TestApp::demo().await;
+    let agent = app.login("agent").await;
+    let manager = app.login("manager").await;
+    let o = dispatched_order(&agent, &manager).await;
+    let model = work_order::Entity::find_by_id(o["id"].as_i64().unwrap() as i32).one(&app.db.conn).await.unwrap().unwrap();
+    let copies = (1..=450).map(|i| {
+        let mut am = model.clone().into_active_model();
+        am.id = NotSet;
+        am.number = sea_orm::ActiveValue::Set(format!("{}-{i:03}", model.number));
+        am.request_token = sea_orm::ActiveValue::Set(None);
+        am
+    });
+    work_order::Entity::insert_many(copies).exec(&app.db.conn).await.unwrap();
+    let ours = || async {
+        work_order::Entity::find().filter(work_order::Column::Number.starts_with(&model.number)).all(&app.db.conn).await.unwrap()
+    };
+    assert_eq!(ours().await.len(), 451);
+    escalate_and_deliver(&app, first_due(&o) + Duration::minutes(30)).await;
+    let levels: Vec<i32> = ours().await.into_iter().map(|o| o.escalation_level).collect();
+    assert!(levels.iter().all(|l| *l == 1), "every one escalated once: {levels:?}");
+}

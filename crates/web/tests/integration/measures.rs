@@ -387,6 +387,32 @@ async fn measures_per_project_category_engineer_and_month() {
     assert_eq!(gz.page(&format!("/reports/workorder-measures?{PERIOD}&project_id={jltx}")).await.0, StatusCode::NOT_FOUND);
 }
 
+/// The rules at their edges, summed by the database: completing exactly at
+/// the due time is on time, a minute after is late, an open order past its
+/// due time is late, and only the two satisfied codes count.
+#[tokio::test]
+async fn the_rules_at_their_edges() {
+    let (w, eng) = world().await;
+    let who = ("JLTX", "水电", Some(0));
+    let edges = [
+        spec(who, Life::Completed, ("2025-08-01 10:00", Some("2025-08-02 10:00"), Some("2025-08-02 10:00")), Some("very_satisfied")),
+        spec(who, Life::Completed, ("2025-08-03 10:00", Some("2025-08-04 10:00"), Some("2025-08-04 10:01")), Some("satisfied")),
+        spec(who, Life::Completed, ("2025-08-05 10:00", None, Some("2025-08-05 12:00")), Some("neutral")),
+        spec(who, Life::Completed, ("2025-08-06 10:00", Some("2025-08-07 10:00"), Some("2025-08-06 11:00")), Some("dissatisfied")),
+        spec(who, Life::Completed, ("2025-08-07 10:00", Some("2025-08-08 10:00"), Some("2025-08-07 13:00")), Some("very_dissatisfied")),
+        spec(who, Life::InProgress, ("2025-08-08 10:00", Some("2025-08-09 10:00"), None), None),
+    ];
+    for s in &edges {
+        build(&w, &eng, s).await;
+    }
+    // 24 h + 24 h 1 min + 2 h + 1 h + 3 h over 5 = 10.80 h.
+    let row = ["君林天下", "6", "5", "2", "66.7%", "100.0%", "10.8", "100.0%", "40.0%"];
+    assert_report(&w.manager, "from=2025-08&to=2025-08", &[row, ["合计", row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8]]])
+        .await;
+    let t = &api(&w.manager, "from=2025-08&to=2025-08").await["total"]["measures"];
+    assert_eq!(t["handling_seconds"], (24 + 24 + 2 + 1 + 3) * 3600 + 60);
+}
+
 #[tokio::test]
 async fn this_months_measures_are_on_the_workbench() {
     let (w, eng) = world().await;

@@ -189,7 +189,7 @@ async fn creates_at_once_are_written_together_and_each_keeps_its_own_number_time
 }
 
 #[tokio::test]
-async fn an_upgrade_fills_the_next_due_time_as_the_writes_keep_it() {
+async fn an_upgrade_fills_the_derived_columns_as_the_writes_keep_them() {
     use app::entity::work_order;
     use sea_orm_migration::MigratorTrait;
     let app = TestApp::demo().await;
@@ -197,31 +197,59 @@ async fn an_upgrade_fills_the_next_due_time_as_the_writes_keep_it() {
     let (room, _) = owned_room(&manager, "P5-0101", "2026-01-01").await;
     let order = json!({"room_id": room, "category": "水电", "kind": "internal", "priority": "normal", "description": "厨房插座没电"});
     let (_, open) = manager.post("/api/v1/work-orders", order.clone()).await;
-    let (_, voided) = manager.post("/api/v1/work-orders", order).await;
+    let (_, voided) = manager.post("/api/v1/work-orders", order.clone()).await;
+    let (_, done) = manager.post("/api/v1/work-orders", order).await;
     let (status, v) = act(&manager, &voided, "void", json!({"note": "重复报修"})).await;
     assert_eq!(status, StatusCode::OK, "{v}");
     let (_, users) = manager.get("/api/v1/users?q=engineer").await;
     let engineer = id_where(&users, "username", "engineer");
-    let (status, dispatched) = act(&manager, &open, "dispatch", json!({"assignee_id": engineer})).await;
-    assert_eq!(status, StatusCode::OK, "{dispatched}");
     let eng = app.login("engineer").await;
-    let (status, started) = act(&eng, &dispatched, "start", json!({})).await;
-    assert_eq!(status, StatusCode::OK, "{started}");
-    assert_eq!(started["next_due"], started["complete_due"], "responded and on site: completion is what breaches next");
-    let next_dues = || async {
-        let mut rows: Vec<(i32, String, Option<DateTime<Utc>>)> =
-            work_order::Entity::find().all(&app.db.conn).await.unwrap().into_iter().map(|o| (o.id, o.state, o.next_due)).collect();
+    let mut started = Vec::new();
+    for o in [&open, &done] {
+        let (status, dispatched) = act(&manager, o, "dispatch", json!({"assignee_id": engineer})).await;
+        assert_eq!(status, StatusCode::OK, "{dispatched}");
+        let (status, o) = act(&eng, &dispatched, "start", json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{o}");
+        assert_eq!(o["next_due"], o["complete_due"], "responded and on site: completion is what breaches next");
+        started.push(o);
+    }
+    let (status, done) = act(&eng, &started[1], "complete", json!({"result": "更换插座"})).await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    let handled = |o: &Value| {
+        let at = |k: &str| DateTime::parse_from_rfc3339(o[k].as_str().unwrap()).unwrap();
+        (at("completed_at") - at("created_at")).num_seconds()
+    };
+    assert_eq!(done["handling_seconds"], handled(&done), "set when completed");
+    assert_eq!(done["next_due"], Value::Null, "and no longer due");
+    let derived = || async {
+        type Derived = (i32, String, Option<DateTime<Utc>>, Option<DateTime<Utc>>, Option<i64>);
+        let mut rows: Vec<Derived> = work_order::Entity::find()
+            .all(&app.db.conn)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|o| (o.id, o.state, o.next_due, o.completed_at, o.handling_seconds))
+            .collect();
         rows.sort();
         rows
     };
-    let written = next_dues().await;
+    let written = derived().await;
     let open = ["pending_dispatch", "dispatched", "taken", "in_progress", "waiting_customer"];
-    assert!(written.iter().any(|(_, s, d)| open.contains(&s.as_str()) && d.is_some()), "open orders have one: {written:?}");
-    assert!(written.iter().filter(|(_, s, _)| !open.contains(&s.as_str())).all(|(_, _, d)| d.is_none()), "the others do not: {written:?}");
-    // The migration takes the column away and computes it again in SQL.
-    app::migration::Migrator::down(&app.db.conn, Some(1)).await.unwrap();
-    app::migration::Migrator::up(&app.db.conn, None).await.unwrap();
-    assert_eq!(next_dues().await, written);
+    assert!(written.iter().any(|(_, s, d, ..)| open.contains(&s.as_str()) && d.is_some()), "open orders have one: {written:?}");
+    assert!(
+        written.iter().filter(|(_, s, ..)| !open.contains(&s.as_str())).all(|(_, _, d, ..)| d.is_none()),
+        "the others do not: {written:?}"
+    );
+    assert!(written.iter().any(|(.., c, h)| c.is_some() && h.is_some()), "the demo's completed orders have a handling time too");
+    assert!(written.iter().all(|(.., c, h)| c.is_some() == h.is_some()), "only they have one: {written:?}");
+    // The migrations take the columns away and compute them again, on one
+    // connection: a pooled SQLite connection that last read the table before
+    // another dropped a column can still see the column when asked to add it.
+    let txn = sea_orm::TransactionTrait::begin(&app.db.conn).await.unwrap();
+    app::migration::Migrator::down(&txn, Some(2)).await.unwrap();
+    app::migration::Migrator::up(&txn, None).await.unwrap();
+    txn.commit().await.unwrap();
+    assert_eq!(derived().await, written);
 }
 
 #[tokio::test]
