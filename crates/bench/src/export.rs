@@ -85,7 +85,10 @@ async fn search<C: Counter>(source: C, last: NaiveDate, target: u64) -> anyhow::
     let mut best = Plan { query, days: lo, rows, counts_asked: 0 };
     if lo > 1 {
         let (query, rows) = d.count(lo - 1).await?;
-        if target.abs_diff(rows) < target.abs_diff(best.rows) {
+        // Never an export of nothing: with one day of far more orders than
+        // the target (a database the create benchmark has filled today),
+        // the day after it is "closer" but measures no export at all.
+        if rows > 0 && target.abs_diff(rows) < target.abs_diff(best.rows) {
             best = Plan { query, days: lo - 1, rows, counts_asked: 0 };
         }
     }
@@ -97,9 +100,10 @@ async fn search<C: Counter>(source: C, last: NaiveDate, target: u64) -> anyhow::
 mod tests {
     use super::*;
 
-    /// `per_day` orders on every day up to `last`, none before `first`.
+    /// `per_day` orders on every day from `first` to `newest`.
     struct Model {
         first: NaiveDate,
+        newest: NaiveDate,
         per_day: u64,
     }
 
@@ -108,7 +112,7 @@ mod tests {
             let from = query.split('&').find_map(|kv| kv.strip_prefix("created_from=")).unwrap();
             let to = query.split('&').find_map(|kv| kv.strip_prefix("created_to=")).unwrap();
             let (from, to): (NaiveDate, NaiveDate) = (from.parse()?, to.parse()?);
-            let days = (to - from.max(self.first)).num_days() + 1;
+            let days = (to.min(self.newest) - from.max(self.first)).num_days() + 1;
             Ok(days.max(0) as u64 * self.per_day)
         }
     }
@@ -116,7 +120,7 @@ mod tests {
     #[tokio::test]
     async fn finds_the_newest_days_closest_to_the_target_in_few_counts() {
         let last = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
-        let model = Model { first: NaiveDate::from_ymd_opt(2024, 12, 2).unwrap(), per_day: 1370 };
+        let model = Model { first: NaiveDate::from_ymd_opt(2024, 12, 2).unwrap(), newest: last, per_day: 1370 };
         let plan = search(&model, last, 10_000).await.unwrap();
         assert_eq!((plan.days, plan.rows), (7, 9590), "7 days are closer to 10,000 than 8 (10,960)");
         assert_eq!(plan.query, "created_from=2026-11-26&created_to=2026-12-02");
@@ -126,8 +130,18 @@ mod tests {
     #[tokio::test]
     async fn takes_everything_when_there_are_fewer_orders_than_the_target() {
         let last = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
-        let model = Model { first: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(), per_day: 100 };
+        let model = Model { first: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(), newest: last, per_day: 100 };
         let plan = search(&model, last, 10_000).await.unwrap();
         assert_eq!(plan.rows, 1000, "all ten days");
+    }
+
+    #[tokio::test]
+    async fn never_chooses_an_empty_period() {
+        // The search starts the day after the newest order's day.
+        let last = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+        let newest = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        let model = Model { first: NaiveDate::from_ymd_opt(2024, 12, 2).unwrap(), newest, per_day: 35_000 };
+        let plan = search(&model, last, 10_000).await.unwrap();
+        assert_eq!((plan.days, plan.rows), (2, 35_000), "the newest day, not the empty one after it");
     }
 }
