@@ -12,9 +12,14 @@ pub fn fk(from: (&str, &str), to: (&str, &str)) -> ForeignKeyCreateStatement {
     ForeignKey::create().from(Alias::new(from.0), Alias::new(from.1)).to(Alias::new(to.0), Alias::new(to.1)).to_owned()
 }
 
+/// The name every index of the migrations has: `ix_<table>_<columns>`.
+fn index_name(table: &str, cols: &[&str]) -> String {
+    format!("ix_{}_{}", table, cols.join("_"))
+}
+
 pub fn index(table: &str, cols: &[&str], unique: bool) -> IndexCreateStatement {
     let mut i = Index::create();
-    i.name(format!("ix_{}_{}", table, cols.join("_"))).table(Alias::new(table));
+    i.name(index_name(table, cols)).table(Alias::new(table));
     for c in cols {
         i.col(Alias::new(*c));
     }
@@ -28,6 +33,10 @@ pub fn index(table: &str, cols: &[&str], unique: bool) -> IndexCreateStatement {
 /// (the new one first, so queries always have one of them).
 pub async fn replace_index(manager: &SchemaManager<'_>, table: &str, old: &[&str], new: &[&str]) -> Result<(), DbErr> {
     manager.create_index(index(table, new, false)).await?;
-    let name = format!("ix_{}_{}", table, old.join("_"));
-    manager.drop_index(Index::drop().name(name).table(Alias::new(table)).to_owned()).await
+    drop_index(manager, table, old).await
+}
+
+/// Drops the index `index` made on `cols` of `table`.
+pub async fn drop_index(manager: &SchemaManager<'_>, table: &str, cols: &[&str]) -> Result<(), DbErr> {
+    manager.drop_index(Index::drop().name(index_name(table, cols)).table(Alias::new(table)).to_owned()).await
 }

@@ -6,7 +6,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use super::helpers::index;
+use super::helpers::{drop_index, index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -25,8 +25,7 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for (table, cols) in INDEXES {
-            let name = format!("ix_{}_{}", table, cols.join("_"));
-            manager.drop_index(Index::drop().name(name).table(Alias::new(*table)).to_owned()).await?;
+            drop_index(manager, table, cols).await?;
         }
         Ok(())
     }

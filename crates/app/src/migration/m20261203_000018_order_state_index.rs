@@ -10,7 +10,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use super::helpers::index;
+use super::helpers::{drop_index, index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -25,7 +25,6 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let name = format!("ix_{TABLE}_{}", COLUMNS.join("_"));
-        manager.drop_index(Index::drop().name(name).table(Alias::new(TABLE)).to_owned()).await
+        drop_index(manager, TABLE, COLUMNS).await
     }
 }

@@ -85,8 +85,9 @@ pub async fn scan(db: &Db, tz: Tz, now: DateTime<Utc>) -> AppResult<usize> {
             batch = batch.filter(Condition::any().add(C::NextDue.gt(due)).add(Condition::all().add(C::NextDue.eq(due)).add(C::Id.gt(id))));
         }
         let batch = batch.order_by_asc(work_order::Column::NextDue).order_by_asc(work_order::Column::Id).limit(BATCH).all(&db.conn).await?;
-        let Some(last) = batch.last() else { break };
-        after = last.next_due.map(|due| (due, last.id));
+        // Every order of the page has a `next_due` (the filter asks for one).
+        let Some((due, id)) = batch.last().and_then(|o| Some((o.next_due?, o.id))) else { break };
+        after = Some((due, id));
         for o in batch {
             let company_rules = match rules.entry(o.company_id) {
                 Entry::Occupied(e) => e.into_mut(),
