@@ -1,5 +1,6 @@
 //! Paging, sorting and keyword parameters shared by every list.
 
+use sea_orm::{sea_query::Expr, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, PaginatorTrait, QuerySelect, QueryTrait, Select};
 use serde::{Deserialize, Serialize};
 
 pub const MAX_PER_PAGE: u64 = 100;
@@ -74,6 +75,36 @@ impl PageRequest {
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: u64,
+}
+
+/// Name of the total each row of `page_and_total` carries.
+const TOTAL: &str = "list_total";
+
+/// One page of an ordered query and the number of its matches, from one
+/// evaluation: the total rides on every row as `COUNT(*) OVER ()`. For
+/// queries whose matches come from a search index (a keyword) — a separate
+/// count would run the search and read every matching row a second time.
+/// Only a page past the end, which has no row to carry it, counts again.
+/// Not for queries a count can answer from an index alone: the window makes
+/// the database read every match.
+pub async fn page_and_total<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    query: Select<E>,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<E::Model>, u64), DbErr>
+where
+    E::Model: Send + Sync,
+{
+    let page = query.clone().column_as(Expr::cust("COUNT(*) OVER ()"), TOTAL).offset(offset).limit(limit);
+    let rows = db.query_all(page.build(db.get_database_backend())).await?;
+    let total = match rows.first() {
+        Some(row) => row.try_get::<i64>("", TOTAL)?.try_into().unwrap_or_default(),
+        None if offset == 0 => 0,
+        None => query.count(db).await?,
+    };
+    let models = rows.iter().map(|row| E::Model::from_query_result(row, "")).collect::<Result<_, _>>()?;
+    Ok((models, total))
 }
 
 /// Escapes `%` and `_` for a `LIKE` pattern (with `\` as the escape

@@ -78,6 +78,7 @@ pub const OPERATIONS: &[&str] = &[
     "search name2",
     "search phone4",
     "search room",
+    "customer list",
     "customer 360",
     "workorder create",
     "workorder list p1",

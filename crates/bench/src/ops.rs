@@ -76,6 +76,7 @@ pub async fn run_operation(name: &str, cx: &Context) -> anyhow::Result<Done> {
         "search name2" => search(cx, |seq, _| NAMES[seq as usize % NAMES.len()].to_string()).await,
         "search phone4" => search(cx, |seq, seed| format!("{:04}", mix(seed, seq) % 10_000)).await,
         "search room" => search_room(cx).await,
+        "customer list" => customer_list(cx).await,
         "customer 360" => customer_360(cx).await,
         "workorder create" => workorder_create(cx).await,
         "workorder list p1" => workorder_list_first(cx).await,
@@ -139,6 +140,23 @@ async fn search_room(cx: &Context) -> anyhow::Result<Done> {
         async move { hits(&api.get(&format!("/api/v1/customers?q={}", enc(&code))).await?) }
     })
     .await;
+    Ok(Done { clients, measured, metric: Some(Metric::Hits), note })
+}
+
+/// The customer list as it opens, without a keyword: page 1 and a page deep
+/// in, in each of its sort orders in turn.
+async fn customer_list(cx: &Context) -> anyhow::Result<Done> {
+    const ASKED: &[&str] = &["", "sort=-code", "sort=name", "sort=-created_at", "page=500"];
+    let (clients, api) = (cx.args.clients, cx.api.clone());
+    let measured = run(cx.limits(clients), move |_, seq| {
+        let (api, query) = (api.clone(), ASKED[seq as usize % ASKED.len()]);
+        async move { hits(&api.get(&format!("/api/v1/customers?{query}")).await?) }
+    })
+    .await;
+    let note = format!(
+        "GET /api/v1/customers?… with, in turn: {}",
+        ASKED.iter().map(|q| if q.is_empty() { "(nothing)" } else { q }).collect::<Vec<_>>().join(", ")
+    );
     Ok(Done { clients, measured, metric: Some(Metric::Hits), note })
 }
 

@@ -23,6 +23,7 @@ use crate::{
         bank_account, customer, customer_phone, customer_tag, emergency_contact, handover, household_member, occupancy, org_unit,
         rename_order, room, vehicle,
     },
+    list::page_and_total,
     AppError, AppResult, Caller, Db, Page, PageRequest,
 };
 
@@ -313,15 +314,26 @@ pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, f: &CustomerFilte
         cond = cond.add(customer::Column::Id.in_subquery(q));
     }
     let query = customer::Entity::find().filter(cond);
-    let total = query.clone().count(&db.conn).await?;
     let (key, desc) = req.sort_by(&["code", "name", "created_at"], "code");
     let col = match key {
         "name" => customer::Column::Name,
         "created_at" => customer::Column::CreatedAt,
         _ => customer::Column::Code,
     };
-    let query = if desc { query.order_by_desc(col) } else { query.order_by_asc(col) };
-    let rows = query.order_by_asc(customer::Column::Id).offset(req.offset()).limit(req.per_page()).all(&db.conn).await?;
+    // Ties in the sort's direction: one index serves each order both ways.
+    let ordered = if desc {
+        query.clone().order_by_desc(col).order_by_desc(customer::Column::Id)
+    } else {
+        query.clone().order_by_asc(col).order_by_asc(customer::Column::Id)
+    };
+    // A keyword's matches come from the search index: counted in the page's
+    // own evaluation. Without one, the count runs on an index alone.
+    let (rows, total) = if keyword.is_some() {
+        page_and_total(&db.conn, ordered, req.offset(), req.per_page()).await?
+    } else {
+        let total = query.count(&db.conn).await?;
+        (ordered.offset(req.offset()).limit(req.per_page()).all(&db.conn).await?, total)
+    };
     Ok(Page { items: views(&db.conn, rows).await?, total })
 }
 

@@ -19,6 +19,7 @@ mod m20261202_000015_customer_history_indexes;
 mod m20261202_000016_order_next_due;
 mod m20261203_000017_order_handling_seconds;
 mod m20261203_000018_order_state_index;
+mod m20261204_000019_customer_sort_indexes;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000016_order_next_due::Migration),
             Box::new(m20261203_000017_order_handling_seconds::Migration),
             Box::new(m20261203_000018_order_state_index::Migration),
+            Box::new(m20261204_000019_customer_sort_indexes::Migration),
         ]
     }
 }

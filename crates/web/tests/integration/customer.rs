@@ -202,6 +202,31 @@ async fn one_and_two_character_searches_find_any_piece_of_a_name_within_scope() 
 }
 
 #[tokio::test]
+async fn a_search_pages_with_its_total_on_every_page_and_past_the_end() {
+    let app = TestApp::demo().await;
+    let s = app.login("manager").await;
+    let o = office(&s, "君林天下管理处").await;
+    for i in 1..=5 {
+        customer(&s, o, &format!("PG-{i}"), &format!("翁{i}号"), &format!("1390000770{i}")).await;
+    }
+    let page = |q: &'static str, page: u32| {
+        let s = &s;
+        async move {
+            let (status, list) = s.get(&format!("/api/v1/customers?q={q}&per_page=2&page={page}")).await;
+            assert_eq!(status, StatusCode::OK, "{list}");
+            let codes: Vec<String> = list["items"].as_array().unwrap().iter().map(|c| c["code"].as_str().unwrap().to_string()).collect();
+            (list["total"].as_u64().unwrap(), codes)
+        }
+    };
+    for q in ["翁", "0000770"] {
+        assert_eq!(page(q, 1).await, (5, vec!["PG-1".into(), "PG-2".into()]), "{q}: page 1");
+        assert_eq!(page(q, 3).await, (5, vec!["PG-5".into()]), "{q}: the last page");
+        assert_eq!(page(q, 4).await, (5, vec![]), "{q}: past the end the total is still known");
+    }
+    assert_eq!(page("翁9", 1).await, (0, vec![]), "nothing found");
+}
+
+#[tokio::test]
 async fn a_rename_takes_effect_only_when_someone_else_approves() {
     let app = TestApp::demo().await;
     let manager = app.login("manager").await;
