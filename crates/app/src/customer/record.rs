@@ -10,7 +10,7 @@ use domain::{
     FieldErrors,
 };
 use sea_orm::{
-    sea_query::Query, ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
+    sea_query::Query, ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, Order,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 use serde::{Deserialize, Serialize};
@@ -321,11 +321,8 @@ pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, f: &CustomerFilte
         _ => customer::Column::Code,
     };
     // Ties in the sort's direction: one index serves each order both ways.
-    let ordered = if desc {
-        query.clone().order_by_desc(col).order_by_desc(customer::Column::Id)
-    } else {
-        query.clone().order_by_asc(col).order_by_asc(customer::Column::Id)
-    };
+    let direction = if desc { Order::Desc } else { Order::Asc };
+    let ordered = query.clone().order_by(col, direction.clone()).order_by(customer::Column::Id, direction);
     // A keyword's matches come from the search index: counted in the page's
     // own evaluation. Without one, the count runs on an index alone.
     let (rows, total) = if keyword.is_some() {

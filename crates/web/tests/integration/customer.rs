@@ -224,6 +224,9 @@ async fn a_search_pages_with_its_total_on_every_page_and_past_the_end() {
         assert_eq!(page(q, 4).await, (5, vec![]), "{q}: past the end the total is still known");
     }
     assert_eq!(page("翁9", 1).await, (0, vec![]), "nothing found");
+    let (_, list) = s.get("/api/v1/customers?q=翁&sort=-code&per_page=2").await;
+    let codes: Vec<&str> = list["items"].as_array().unwrap().iter().map(|c| c["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["PG-5", "PG-4"], "descending");
 }
 
 #[tokio::test]
