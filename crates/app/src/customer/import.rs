@@ -315,6 +315,7 @@ async fn store(db: &Db, caller: &Caller, rows: &[CustomerRow]) -> AppResult<()> 
     for chunk in models.chunks(300) {
         customer::Entity::insert_many(chunk.to_vec()).exec(&*txn).await?;
     }
+    super::tally::shift(&*txn, rows.iter().map(|r| (None, Some((r.office, true))))).await?;
     let offices: BTreeSet<i32> = rows.iter().map(|r| r.office).collect();
     let mut ids: HashMap<(i32, String), i32> = HashMap::new();
     for o in offices {

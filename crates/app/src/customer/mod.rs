@@ -5,3 +5,4 @@ pub mod import;
 pub mod record;
 pub mod rename;
 pub mod search;
+pub mod tally;

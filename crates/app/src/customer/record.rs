@@ -15,7 +15,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::search;
+use super::{search, tally};
 use crate::{
     audit::{self, Change},
     db::{claim_version, labels_by_id},
@@ -313,6 +313,12 @@ pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, f: &CustomerFilte
         let q = occupancy::Entity::find().select_only().column(occupancy::Column::CustomerId).filter(oc).into_query();
         cond = cond.add(customer::Column::Id.in_subquery(q));
     }
+    // The list as it opens, every enabled customer in scope, has a kept count.
+    let counted = keyword.is_none()
+        && matches!(some(&f.enabled), None | Some("1"))
+        && some(&f.kind).is_none()
+        && some(&f.tag).is_none()
+        && !occupancy_filtered;
     let query = customer::Entity::find().filter(cond);
     let (key, desc) = req.sort_by(&["code", "name", "created_at"], "code");
     let col = match key {
@@ -324,22 +330,21 @@ pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, f: &CustomerFilte
     let direction = if desc { Order::Desc } else { Order::Asc };
     let ordered = query.clone().order_by(col, direction.clone()).order_by(customer::Column::Id, direction);
     // A keyword's matches come from the search index: counted in the page's
-    // own evaluation. Without one, the count runs on an index alone.
+    // own evaluation. Other filters are counted on an index alone.
     let (rows, total) = if keyword.is_some() {
         page_and_total(&db.conn, ordered, req.offset(), req.per_page()).await?
     } else {
-        let total = query.count(&db.conn).await?;
+        let total = if counted { tally::enabled(db, caller).await? } else { query.count(&db.conn).await? };
         (ordered.offset(req.offset()).limit(req.per_page()).all(&db.conn).await?, total)
     };
     Ok(Page { items: views(&db.conn, rows).await?, total })
 }
 
 /// How many enabled customers the caller's offices have (the workbench
-/// count); counted on the index over (`enabled`, `org_unit_id`).
+/// count), from the kept counts.
 pub async fn count_enabled(db: &Db, caller: &Caller) -> AppResult<u64> {
     caller.require("customer.view")?;
-    let cond = caller.offices_condition(customer::Column::OrgUnitId).add(customer::Column::Enabled.eq(true));
-    Ok(customer::Entity::find().filter(cond).count(&db.conn).await?)
+    tally::enabled(db, caller).await
 }
 
 pub async fn get_model(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> AppResult<Customer> {
@@ -724,6 +729,7 @@ pub async fn create(db: &Db, caller: &Caller, input: &CustomerInput) -> AppResul
     }
     .insert(&*txn)
     .await?;
+    tally::shift(&*txn, [(None, Some((row.org_unit_id, true)))]).await?;
     replace_children(&*txn, row.id, &c).await?;
     refresh_search(&*txn, &[row.id]).await?;
     let after = views(&*txn, vec![get_model(&*txn, caller, row.id).await?]).await?.remove(0);
@@ -749,6 +755,7 @@ pub async fn update(db: &Db, caller: &Caller, id: i32, version: i32, input: &Cus
     let input = CustomerInput { name: model.name.clone(), ..input.clone() };
     let c = check(&*txn, caller, &input, Some(id)).await?;
     claim_version::<customer::Entity>(&*txn, customer::Column::Id, customer::Column::Version, id, version).await?;
+    tally::shift(&*txn, [(Some((model.org_unit_id, model.enabled)), Some((c.office.id, model.enabled)))]).await?;
     let mut am = model.into_active_model();
     am.org_unit_id = Set(c.office.id);
     am.company_id = Set(c.office.company_id.unwrap_or_default());
@@ -787,6 +794,7 @@ pub async fn set_enabled(db: &Db, caller: &Caller, id: i32, version: i32, enable
     let txn = db.begin().await?;
     let model = get_model(&*txn, caller, id).await?;
     claim_version::<customer::Entity>(&*txn, customer::Column::Id, customer::Column::Version, id, version).await?;
+    tally::shift(&*txn, [(Some((model.org_unit_id, model.enabled)), Some((model.org_unit_id, enabled)))]).await?;
     let before = model.clone();
     let mut am = model.into_active_model();
     am.enabled = Set(enabled);
@@ -827,6 +835,7 @@ pub async fn delete(db: &Db, caller: &Caller, id: i32, version: i32) -> AppResul
     delete_children(&*txn, id).await?;
     search::delete_name_grams(&*txn, &[id]).await?;
     customer::Entity::delete_by_id(id).exec(&*txn).await?;
+    tally::shift(&*txn, [(Some((model.org_unit_id, model.enabled)), None)]).await?;
     audit::record(
         &*txn,
         caller,

@@ -11,6 +11,7 @@ pub mod customer;
 pub mod customer_name_gram;
 pub mod customer_phone;
 pub mod customer_tag;
+pub mod customer_tally;
 pub mod dict_item;
 pub mod emergency_contact;
 pub mod escalation_rule;

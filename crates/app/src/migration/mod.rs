@@ -20,6 +20,7 @@ mod m20261202_000016_order_next_due;
 mod m20261203_000017_order_handling_seconds;
 mod m20261203_000018_order_state_index;
 mod m20261204_000019_customer_sort_indexes;
+mod m20261205_000020_customer_tallies;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000017_order_handling_seconds::Migration),
             Box::new(m20261203_000018_order_state_index::Migration),
             Box::new(m20261204_000019_customer_sort_indexes::Migration),
+            Box::new(m20261205_000020_customer_tallies::Migration),
         ]
     }
 }
