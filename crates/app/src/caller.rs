@@ -1,6 +1,6 @@
 //! Who is calling: the authenticated user with permissions and data scope.
 
-use std::collections::BTreeSet;
+use std::{collections::BTreeSet, sync::Arc};
 
 use domain::org::Scope;
 
@@ -15,8 +15,9 @@ pub struct Caller {
     pub org_unit_id: i32,
     pub company_id: Option<i32>,
     pub must_change_password: bool,
-    pub permissions: BTreeSet<String>,
-    pub scope: Scope,
+    /// Shared with the cache of who sees what: a request clones no set.
+    pub permissions: Arc<BTreeSet<String>>,
+    pub scope: Arc<Scope>,
     /// Client address, for the audit and login logs.
     pub ip: String,
     /// Session CSRF token (empty for API-token callers, who need none).
@@ -43,8 +44,8 @@ impl Caller {
             org_unit_id: 0,
             company_id: None,
             must_change_password: false,
-            permissions: BTreeSet::new(),
-            scope: Scope::default(),
+            permissions: Arc::default(),
+            scope: Arc::default(),
             ip: String::new(),
             csrf_token: String::new(),
             config: None,

@@ -1,4 +1,4 @@
-use std::collections::BTreeSet;
+use std::{collections::BTreeSet, sync::Arc};
 
 use domain::org::{OrgUnitKind, Scope};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
@@ -77,8 +77,8 @@ async fn projects_of(db: &Db, u: &user::Model, units: &BTreeSet<i32>) -> AppResu
 /// What a user may see and do, derived from the org tree, the projects and
 /// their roles; kept in `Db::caches` until any of those changes.
 pub struct Access {
-    scope: Scope,
-    permissions: BTreeSet<String>,
+    scope: Arc<Scope>,
+    permissions: Arc<BTreeSet<String>>,
 }
 
 async fn access_of(db: &Db, u: &user::Model) -> AppResult<Access> {
@@ -89,7 +89,10 @@ async fn access_of(db: &Db, u: &user::Model) -> AppResult<Access> {
     let projects = pairs.iter().map(|(p, _)| *p).collect();
     let offices = pairs.iter().map(|(_, o)| *o).collect();
     let permissions = permissions_of(db, u.id).await?;
-    Ok(Access { scope: Scope { superuser: u.superuser, units: unit_ids, companies, projects, offices }, permissions })
+    Ok(Access {
+        scope: Arc::new(Scope { superuser: u.superuser, units: unit_ids, companies, projects, offices }),
+        permissions: Arc::new(permissions),
+    })
 }
 
 /// Loads the caller for an authenticated, enabled user. The user row is the
