@@ -270,15 +270,24 @@ pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, f: &CustomerFilte
     if let Some(k) = &keyword {
         cond = cond.add(search::matches(db.backend(), k));
     }
+    // The list of every enabled customer in scope, and nothing narrower, has
+    // a kept count (`tally`); each filter below says when it narrows it.
+    let mut narrowed = keyword.is_some();
     match (some(&f.enabled), keyword.is_some()) {
         (Some("1"), _) | (None, false) => cond = cond.add(customer::Column::Enabled.eq(true)),
-        (Some("0"), _) => cond = cond.add(customer::Column::Enabled.eq(false)),
-        _ => {}
+        (Some("0"), _) => {
+            narrowed = true;
+            cond = cond.add(customer::Column::Enabled.eq(false));
+        }
+        // Enabled and disabled alike: not the kept count either.
+        _ => narrowed = true,
     }
     if let Some(k) = some(&f.kind) {
+        narrowed = true;
         cond = cond.add(customer::Column::Kind.eq(k));
     }
     if let Some(t) = some(&f.tag) {
+        narrowed = true;
         let q = Query::select()
             .column(customer_tag::Column::CustomerId)
             .from(customer_tag::Entity)
@@ -292,6 +301,7 @@ pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, f: &CustomerFilte
         || f.moved_in_from.is_some()
         || f.moved_in_to.is_some();
     if occupancy_filtered {
+        narrowed = true;
         let mut oc =
             Condition::all().add(occupancy::Column::EndDate.is_null()).add(caller.projects_condition(occupancy::Column::ProjectId));
         if let Some(r) = some(&f.role) {
@@ -313,12 +323,6 @@ pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, f: &CustomerFilte
         let q = occupancy::Entity::find().select_only().column(occupancy::Column::CustomerId).filter(oc).into_query();
         cond = cond.add(customer::Column::Id.in_subquery(q));
     }
-    // The list as it opens, every enabled customer in scope, has a kept count.
-    let counted = keyword.is_none()
-        && matches!(some(&f.enabled), None | Some("1"))
-        && some(&f.kind).is_none()
-        && some(&f.tag).is_none()
-        && !occupancy_filtered;
     let query = customer::Entity::find().filter(cond);
     let (key, desc) = req.sort_by(&["code", "name", "created_at"], "code");
     let col = match key {
@@ -334,7 +338,7 @@ pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, f: &CustomerFilte
     let (rows, total) = if keyword.is_some() {
         page_and_total(&db.conn, ordered, req.offset(), req.per_page()).await?
     } else {
-        let total = if counted { tally::enabled(db, caller).await? } else { query.count(&db.conn).await? };
+        let total = if narrowed { query.count(&db.conn).await? } else { tally::enabled(db, caller).await? };
         (ordered.offset(req.offset()).limit(req.per_page()).all(&db.conn).await?, total)
     };
     Ok(Page { items: views(&db.conn, rows).await?, total })
