@@ -22,6 +22,8 @@ pub mod report;
 pub mod settings;
 pub mod storage;
 pub mod synth;
+#[cfg(test)]
+mod temp_dir;
 pub mod visit;
 pub mod workorder;
 

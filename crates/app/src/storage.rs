@@ -135,16 +135,10 @@ fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 mod tests {
     use super::*;
 
-    struct TempDir(PathBuf);
-
-    impl Drop for TempDir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
+    use crate::temp_dir::TempDir;
 
     fn temp_dir() -> TempDir {
-        TempDir(std::env::temp_dir().join(format!("guanjia-blobs-{:016x}", rand::thread_rng().gen::<u64>())))
+        TempDir::new("blobs")
     }
 
     fn files_under(dir: &Path) -> Vec<PathBuf> {
