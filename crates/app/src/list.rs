@@ -1,6 +1,10 @@
 //! Paging, sorting and keyword parameters shared by every list.
 
-use sea_orm::{sea_query::Expr, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, PaginatorTrait, QuerySelect, QueryTrait, Select};
+use std::collections::HashMap;
+
+use sea_orm::{
+    sea_query::Expr, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ModelTrait, PaginatorTrait, QueryFilter, QuerySelect, Select,
+};
 use serde::{Deserialize, Serialize};
 
 pub const MAX_PER_PAGE: u64 = 100;
@@ -87,24 +91,37 @@ const TOTAL: &str = "list_total";
 /// Only a page past the end, which has no row to carry it, counts again.
 /// Not for queries a count can answer from an index alone: the window makes
 /// the database read every match.
+///
+/// The window keeps every match until it is counted and the sort keeps
+/// every match it orders, so both carry only the id (`id_col`) and the sort
+/// keys; the page's own rows are read afterwards by id. With whole rows a
+/// common four digits (6,000 matches) spent longer copying them than
+/// searching.
 pub async fn page_and_total<E: EntityTrait>(
     db: &impl ConnectionTrait,
     query: Select<E>,
+    id_col: E::Column,
     offset: u64,
     limit: u64,
 ) -> Result<(Vec<E::Model>, u64), DbErr>
 where
     E::Model: Send + Sync,
 {
-    let page = query.clone().column_as(Expr::cust("COUNT(*) OVER ()"), TOTAL).offset(offset).limit(limit);
-    let rows = db.query_all(page.build(db.get_database_backend())).await?;
-    let total = match rows.first() {
-        Some(row) => row.try_get::<i64>("", TOTAL)?.try_into().unwrap_or_default(),
+    let page = query.clone().select_only().column(id_col).column_as(Expr::cust("COUNT(*) OVER ()"), TOTAL).offset(offset).limit(limit);
+    let ids: Vec<(i32, i64)> = page.into_tuple().all(db).await?;
+    let total = match ids.first() {
+        Some((_, total)) => (*total).try_into().unwrap_or_default(),
         None if offset == 0 => 0,
         None => query.count(db).await?,
     };
-    let models = rows.iter().map(|row| E::Model::from_query_result(row, "")).collect::<Result<_, _>>()?;
-    Ok((models, total))
+    let mut rows: HashMap<i32, E::Model> = HashMap::new();
+    for model in E::find().filter(id_col.is_in(ids.iter().map(|(id, _)| *id))).all(db).await? {
+        if let sea_orm::Value::Int(Some(id)) = model.get(id_col) {
+            rows.insert(id, model);
+        }
+    }
+    // A row deleted between the two reads is left out of the page.
+    Ok((ids.iter().filter_map(|(id, _)| rows.remove(id)).collect(), total))
 }
 
 /// Escapes `%` and `_` for a `LIKE` pattern (with `\` as the escape

@@ -336,7 +336,7 @@ pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, f: &CustomerFilte
     // A keyword's matches come from the search index: counted in the page's
     // own evaluation. Other filters are counted on an index alone.
     let (rows, total) = if keyword.is_some() {
-        page_and_total(&db.conn, ordered, req.offset(), req.per_page()).await?
+        page_and_total(&db.conn, ordered, customer::Column::Id, req.offset(), req.per_page()).await?
     } else {
         let total = if narrowed { query.count(&db.conn).await? } else { tally::enabled(db, caller).await? };
         (ordered.offset(req.offset()).limit(req.per_page()).all(&db.conn).await?, total)
