@@ -10,8 +10,11 @@ use domain::{
     FieldErrors,
 };
 use sea_orm::{
-    sea_query::Query, ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, Order,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    sea_query::{Expr, Query, SimpleExpr},
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, IntoActiveModel, Order, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait,
 };
 use serde::{Deserialize, Serialize};
 
@@ -355,6 +358,27 @@ pub async fn get_model(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> A
     caller.require("customer.view")?;
     customer::Entity::find_by_id(id).filter(caller.offices_condition(customer::Column::OrgUnitId)).one(db).await?.ok_or(AppError::NotFound)
 }
+
+/// A customer in scope and their first phone, read together (a work
+/// order's create takes the phone as its contact's when none is typed).
+pub async fn get_with_first_phone(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> AppResult<(Customer, Option<String>)> {
+    caller.require("customer.view")?;
+    let first_phone = Query::select()
+        .column(customer_phone::Column::Phone)
+        .from(customer_phone::Entity)
+        .and_where(Expr::col((customer_phone::Entity, customer_phone::Column::CustomerId)).equals((customer::Entity, customer::Column::Id)))
+        .order_by(customer_phone::Column::SortOrder, Order::Asc)
+        .limit(1)
+        .to_owned();
+    let found = customer::Entity::find_by_id(id)
+        .filter(caller.offices_condition(customer::Column::OrgUnitId))
+        .column_as(SimpleExpr::SubQuery(None, Box::new(first_phone.into_sub_query_statement())), FIRST_PHONE)
+        .build(db.get_database_backend());
+    let row = db.query_one(found).await?.ok_or(AppError::NotFound)?;
+    Ok((Customer::from_query_result(&row, "")?, row.try_get("", FIRST_PHONE)?))
+}
+
+const FIRST_PHONE: &str = "first_phone";
 
 pub async fn get(db: &Db, caller: &Caller, id: i32) -> AppResult<CustomerView> {
     let c = get_model(&db.conn, caller, id).await?;

@@ -153,6 +153,21 @@ pub async fn get_model(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> A
     room::Entity::find_by_id(id).filter(caller.projects_condition(room::Column::ProjectId)).one(db).await?.ok_or(AppError::NotFound)
 }
 
+/// A room in scope and its project, read together (a work order's create
+/// needs both, and each read is a round trip under its turn).
+pub async fn get_with_project(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> AppResult<(Room, project_e::Model)> {
+    caller.require("property.view")?;
+    let found = room::Entity::find_by_id(id)
+        .filter(caller.projects_condition(room::Column::ProjectId))
+        .find_also_related(project_e::Entity)
+        .one(db)
+        .await?;
+    match found {
+        Some((r, Some(p))) => Ok((r, p)),
+        _ => Err(AppError::NotFound),
+    }
+}
+
 pub async fn get(db: &Db, caller: &Caller, id: i32) -> AppResult<RoomView> {
     let r = get_model(&db.conn, caller, id).await?;
     Ok(views(&db.conn, vec![r]).await?.remove(0))

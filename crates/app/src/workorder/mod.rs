@@ -507,14 +507,15 @@ pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) ->
     let reads = db.conn.begin().await?;
     let conn = &reads;
     let mut errors = FieldErrors::new();
-    let room = match input.room_id {
-        Some(id) => rooms::get_model(conn, caller, id).await.ok(),
-        None => None,
+    let (room, project) = match input.room_id {
+        Some(id) => rooms::get_with_project(conn, caller, id).await.ok().unzip(),
+        None => (None, None),
     };
-    let project_id = room.as_ref().map(|r| r.project_id).or(input.project_id);
-    let project = match project_id {
-        Some(p) => projects::get(conn, caller, p).await.ok(),
-        None => None,
+    // Without a room (or with one out of reach, refused below) the project
+    // chosen on the form.
+    let project = match (project, input.project_id) {
+        (None, Some(p)) => projects::get(conn, caller, p).await.ok(),
+        (project, _) => project,
     };
     let public_area = normalize_text(&input.public_area);
     if input.room_id.is_some() && room.is_none() {
@@ -528,24 +529,14 @@ pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) ->
         (None, Some(r)) => crate::occupancy::billing_customer(conn, r.id).await?,
         (None, None) => None,
     };
-    let customer = match customer_id {
-        Some(id) => record::get_model(conn, caller, id).await.ok(),
-        None => None,
+    let (customer, first_phone) = match customer_id {
+        Some(id) => record::get_with_first_phone(conn, caller, id).await.ok().unzip(),
+        None => (None, None),
     };
     if customer_id.is_some() && customer.is_none() {
         errors.add("customer_id", "客户不存在或无权访问");
     }
     let phone = normalize_phone(&input.contact_phone);
-    // The customer's first phone is the contact phone unless one is typed.
-    let first_phone = match (&customer, phone.is_empty()) {
-        (Some(c), true) => crate::entity::customer_phone::Entity::find()
-            .filter(crate::entity::customer_phone::Column::CustomerId.eq(c.id))
-            .order_by_asc(crate::entity::customer_phone::Column::SortOrder)
-            .one(conn)
-            .await?
-            .map(|p| p.phone),
-        _ => None,
-    };
     // Given back before anything else takes a connection (the settings on a
     // cache miss, the token's first order): creates that held one while
     // waiting for another could take the whole pool and wait forever.
@@ -588,7 +579,8 @@ pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) ->
         };
     }
     let (project, company) = (project.expect("validated"), company.expect("validated"));
-    let phone = if phone.is_empty() { first_phone.unwrap_or_default() } else { phone };
+    // The customer's first phone is the contact phone unless one is typed.
+    let phone = if phone.is_empty() { first_phone.flatten().unwrap_or_default() } else { phone };
     // The customer is the contact unless another name is typed.
     let typed: String = normalize_text(&input.contact_name).chars().take(64).collect();
     let contact_name = if typed.is_empty() { customer.as_ref().map(|c| c.name.clone()).unwrap_or_default() } else { typed };
