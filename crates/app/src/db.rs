@@ -76,15 +76,15 @@ const WRITER_CACHE_KIB: u32 = 16 * 1024;
 /// log into the database meanwhile, off the writer's path, so when the
 /// writer's turn comes little is left to copy, and the writer's checkpoint
 /// still lets its next transaction start the log again from the beginning,
-/// which keeps the log's file about this size (40 MB).
+/// which keeps the log about this long (40 MB).
 const WRITER_CHECKPOINT_PAGES: u32 = 10_000;
 
 /// What the log's file is cut back to when the log starts again, in bytes:
 /// the file keeps the size of the longest log until then.
 const LOG_SIZE_LIMIT: u64 = 2 * WRITER_CHECKPOINT_PAGES as u64 * 4096;
 
-/// How often the checkpointer copies the log into the database. A passive
-/// checkpoint takes no lock a reader or the writer waits for.
+/// The checkpointer's pause after each copy of the log into the database.
+/// A passive checkpoint takes no lock a reader or the writer waits for.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 
 fn pool(url: &str, slow: Duration, connections: u32) -> ConnectOptions {
@@ -125,8 +125,8 @@ fn sqlite_pool(url: &str, slow: Duration, connections: u32, cache_kib: Option<u3
     opts
 }
 
-/// Copies the SQLite log into the database every `CHECKPOINT_EVERY` on a
-/// connection of its own, until the handle is dropped.
+/// Copies the SQLite log into the database, pausing `CHECKPOINT_EVERY`
+/// between copies, on a connection of its own until the handle is dropped.
 fn start_checkpointer(conn: DatabaseConnection, handle: Weak<()>) {
     tokio::spawn(async move {
         // A pause after each checkpoint, not a fixed rate: a checkpoint of
