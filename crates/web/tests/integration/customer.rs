@@ -1,9 +1,6 @@
 //! Customers (CUS-1…7) and occupancy (OCC-1, OCC-3…7).
 
 use reqwest::{Method, StatusCode};
-use std::collections::BTreeMap;
-
-use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{json, Value};
 
 use crate::harness::{id_where, Session, TestApp};
@@ -232,19 +229,6 @@ async fn a_search_pages_with_its_total_on_every_page_and_past_the_end() {
     assert_eq!(codes, ["PG-5", "PG-4"], "descending");
 }
 
-/// The kept counts of enabled customers (`customer_tallies`) are the
-/// customers themselves, office by office.
-pub async fn assert_counts_kept(app: &TestApp) {
-    let by_office = |sql: &'static str| async move {
-        let rows = app.db.conn.query_all(Statement::from_string(app.db.conn.get_database_backend(), sql)).await.unwrap();
-        rows.iter().map(|r| (r.try_get::<i32>("", "office").unwrap(), r.try_get::<i64>("", "n").unwrap())).collect::<BTreeMap<_, _>>()
-    };
-    let counted =
-        by_office("SELECT org_unit_id AS office, CAST(COUNT(*) AS BIGINT) AS n FROM customers WHERE enabled GROUP BY org_unit_id").await;
-    let kept = by_office("SELECT org_unit_id AS office, enabled AS n FROM customer_tallies WHERE enabled <> 0").await;
-    assert_eq!(kept, counted, "kept counts by office");
-}
-
 #[tokio::test]
 async fn the_kept_customer_counts_follow_every_write() {
     let app = TestApp::demo().await;
@@ -259,12 +243,12 @@ async fn the_kept_customer_counts_follow_every_write() {
         async move { s.get("/api/v1/customers?enabled=0&per_page=1").await.1["total"].as_u64().unwrap() }
     };
     let (m0, a0, d0) = (total(&manager).await, total(&admin).await, disabled(&manager).await);
-    assert_counts_kept(&app).await;
+    app.assert_customer_counts_kept().await;
     let junlin = office(&manager, "君林天下管理处").await;
     let first = customer(&manager, junlin, "TL-1", "司马一", "13900008801").await;
     let second = customer(&manager, junlin, "TL-2", "司马二", "13900008802").await;
     assert_eq!(total(&manager).await, m0 + 2, "two created");
-    assert_counts_kept(&app).await;
+    app.assert_customer_counts_kept().await;
 
     let (status, first) = manager.post(&format!("/api/v1/customers/{}/disable", first["id"]), json!({"version": first["version"]})).await;
     assert_eq!(status, StatusCode::OK, "{first}");
@@ -273,7 +257,7 @@ async fn the_kept_customer_counts_follow_every_write() {
     assert_eq!(total(&manager).await, m0 + 2, "enabled again");
     let (_, first) = manager.post(&format!("/api/v1/customers/{}/disable", first["id"]), json!({"version": first["version"]})).await;
     assert_eq!(disabled(&manager).await, d0 + 1, "the disabled list counts its rows");
-    assert_counts_kept(&app).await;
+    app.assert_customer_counts_kept().await;
 
     // Moved to another company's office: out of the manager's count, still in the group's.
     let yunshan = office(&admin, "云山雅苑管理处").await;
@@ -282,14 +266,14 @@ async fn the_kept_customer_counts_follow_every_write() {
         .await;
     assert_eq!(status, StatusCode::OK, "{moved}");
     assert_eq!((total(&manager).await, total(&admin).await), (m0, a0 + 1), "moved between offices");
-    assert_counts_kept(&app).await;
+    app.assert_customer_counts_kept().await;
 
     for c in [&first, &moved] {
         let (status, res) = admin.send(Method::DELETE, &format!("/api/v1/customers/{}", c["id"]), json!({"version": c["version"]})).await;
         assert_eq!(status, StatusCode::NO_CONTENT, "{res}");
     }
     assert_eq!((total(&manager).await, total(&admin).await), (m0, a0), "both deleted");
-    assert_counts_kept(&app).await;
+    app.assert_customer_counts_kept().await;
 }
 
 #[tokio::test]

@@ -59,7 +59,7 @@ async fn scale_s_generates_a_whole_valid_group_deterministically() {
     assert!(counts["工单处理记录"] > 5 * counts["工单"], "timelines: {counts:?}");
     assert!(counts["回访"] > counts["工单"] / 2, "visits: {counts:?}");
     assert_eq!(counts["账号"], 1 + 4 * 4, "admin and per office one agent and three engineers");
-    crate::customer::assert_counts_kept(&app).await;
+    app.assert_customer_counts_kept().await;
 
     // Resold rooms: the earlier owner's occupancy was ended by the new owner's move-in.
     let ended = occupancy::Entity::find().filter(occupancy::Column::EndDate.is_not_null()).count(&app.db.conn).await.unwrap();

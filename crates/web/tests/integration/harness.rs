@@ -2,10 +2,10 @@
 //! a SQLite temp file, or a new database on the PostgreSQL server named by
 //! `TEST_DATABASE_URL`.
 
-use std::net::SocketAddr;
+use std::{collections::BTreeMap, net::SocketAddr};
 
 use reqwest::{Client, Method, Response, StatusCode};
-use sea_orm::{ConnectionTrait, Database};
+use sea_orm::{ConnectionTrait, Database, Statement};
 use serde_json::{json, Value};
 
 pub struct TestApp {
@@ -95,6 +95,21 @@ impl TestApp {
 
     pub async fn login_with(&self, username: &str, password: &str) -> Session {
         login_at(&self.base, username, password).await
+    }
+
+    /// The kept counts of enabled customers (`customer_tallies`) are the
+    /// customers themselves, office by office (run after every kind of
+    /// customer write: create, edit, enable, disable, delete, import).
+    pub async fn assert_customer_counts_kept(&self) {
+        let by_office = |sql: &'static str| async move {
+            let rows = self.db.conn.query_all(Statement::from_string(self.db.conn.get_database_backend(), sql)).await.unwrap();
+            rows.iter().map(|r| (r.try_get::<i32>("", "office").unwrap(), r.try_get::<i64>("", "n").unwrap())).collect::<BTreeMap<_, _>>()
+        };
+        let counted =
+            by_office("SELECT org_unit_id AS office, CAST(COUNT(*) AS BIGINT) AS n FROM customers WHERE enabled GROUP BY org_unit_id")
+                .await;
+        let kept = by_office("SELECT org_unit_id AS office, enabled AS n FROM customer_tallies WHERE enabled <> 0").await;
+        assert_eq!(kept, counted, "kept counts by office");
     }
 }
 

@@ -145,7 +145,7 @@ async fn customer_import_checks_every_row_and_moves_customers_in() {
     assert_eq!(job["imported"], 0);
     assert_eq!(job["error_count"], 5);
     assert_eq!(s.get("/api/v1/customers?q=欧阳").await.1["total"], 0, "nothing until the file is clean");
-    crate::customer::assert_counts_kept(&app).await;
+    app.assert_customer_counts_kept().await;
     let bad = report(&s, &job).await;
     let reasons: Vec<&str> = bad.iter().map(|(_, r)| r.as_str()).collect();
     assert!(reasons[0].contains("校验位"), "{reasons:?}");
@@ -195,7 +195,7 @@ async fn thousands_of_rows_import_in_one_go_with_templates_and_pages() {
     assert_eq!(job["imported"], 1500);
     assert_eq!(s.get("/api/v1/customers?q=批量").await.1["total"], 1500, "every imported name has its grams");
     assert_eq!(s.get("/api/v1/customers?q=量1").await.1["total"], 500);
-    crate::customer::assert_counts_kept(&app).await;
+    app.assert_customer_counts_kept().await;
 
     for kind in ["rooms", "customers"] {
         let r = s.client.get(format!("{}/imports/templates/{kind}", s.base)).send().await.unwrap();
