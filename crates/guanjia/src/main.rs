@@ -79,7 +79,7 @@ async fn run() -> anyhow::Result<()> {
         Command::Serve { demo } => serve(config, demo).await,
         Command::Migrate => {
             let db = app::Db::connect_with(config.slow_query, &config.database_url(false)?).await?;
-            db.migrate().await?;
+            upgrade(&db, config.timezone).await?;
             println!("数据库迁移完成");
             Ok(())
         }
@@ -100,9 +100,21 @@ fn parse_scale(text: &str) -> Result<app::demo::scale::Scale, String> {
     app::demo::scale::Scale::from_code(text).ok_or_else(|| format!("规模应为 S 或 L，而不是 {text}"))
 }
 
+/// Brings the database to this version's schema, and the work orders'
+/// tallies to the configured time zone (counted again from the orders when
+/// the zone changed or the tallies are new).
+async fn upgrade(db: &app::Db, tz: chrono_tz::Tz) -> anyhow::Result<()> {
+    db.migrate().await.context("数据库迁移失败")?;
+    let started = std::time::Instant::now();
+    if app::workorder::tally::keep_in_zone(db, tz).await.context("工单统计失败")? {
+        println!("已按时区 {tz} 统计工单服务指标，用时 {:.1} 秒。", started.elapsed().as_secs_f64());
+    }
+    Ok(())
+}
+
 async fn gen_data(config: Config, scale: app::demo::scale::Scale, seed: u64) -> anyhow::Result<()> {
     let db = app::Db::connect_with(config.slow_query, &config.database_url(false)?).await.context("无法连接数据库")?;
-    db.migrate().await.context("数据库迁移失败")?;
+    upgrade(&db, config.timezone).await?;
     let started = std::time::Instant::now();
     println!("正在生成 {scale:?} 规模数据（种子 {seed}）…");
     let mut log = |step: &app::demo::scale::Step| println!("  {:<24} {:>9}  {:>7.1} 秒", step.what, step.count, step.took.as_secs_f64());
@@ -118,7 +130,7 @@ async fn gen_data(config: Config, scale: app::demo::scale::Scale, seed: u64) -> 
 async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     let url = config.database_url(demo)?;
     let db = app::Db::connect_with(config.slow_query, &url).await.context("无法连接数据库")?;
-    db.migrate().await.context("数据库迁移失败")?;
+    upgrade(&db, config.timezone).await?;
     let listener = tokio::net::TcpListener::bind(&config.listen).await.with_context(|| format!("无法监听 {}", config.listen))?;
     let addr = listener.local_addr()?;
     if demo {

@@ -22,6 +22,7 @@ mod m20261203_000018_order_state_index;
 mod m20261204_000019_customer_sort_indexes;
 mod m20261205_000020_customer_tallies;
 mod m20261205_000021_order_project_created_index;
+mod m20261206_000022_order_tallies;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000019_customer_sort_indexes::Migration),
             Box::new(m20261205_000020_customer_tallies::Migration),
             Box::new(m20261205_000021_order_project_created_index::Migration),
+            Box::new(m20261206_000022_order_tallies::Migration),
         ]
     }
 }

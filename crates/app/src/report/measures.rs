@@ -2,14 +2,19 @@
 //! engineer or month, with a total row; and this month's figures for the
 //! workbench (RPT-1). The definitions are in `domain::workorder::measures`.
 //!
-//! Built for a million orders: one query per report sums the tallies in
-//! the database, grouped by the report's key, over an indexed range
-//! (`company_id` of the caller's companies, `created_at` of the period:
-//! `ix_work_orders_company_id_created_at`), and returns a row per group, not
-//! per order. Every tally is a count or a sum that SQLite and PostgreSQL
-//! compute alike (the handling time is stored per order for it:
-//! `handling_seconds`). Month boundaries are in the company's time zone,
-//! computed here and given to the query as instants.
+//! Built for a million orders. By project or month (the workbench's card,
+//! the group's report), the figures are the tallies the order writes keep
+//! per project and month (`workorder::tally`): a row per project and month
+//! of the period, plus the one figure that changes with the clock alone,
+//! the open orders past their due time, read from the index on `next_due`.
+//! By category or engineer, or filtered by them, one query sums the same
+//! tallies from the orders in the database, grouped by the report's key,
+//! over an indexed range (`company_id` of the caller's companies,
+//! `created_at` of the period: `ix_work_orders_company_id_created_at`), and
+//! returns a row per group, not per order. Every tally is a count or a sum
+//! that SQLite and PostgreSQL compute alike (the handling time is stored per
+//! order for it: `handling_seconds`). Month boundaries are in the company's
+//! time zone, computed here and given to the query as instants.
 
 use std::collections::BTreeMap;
 
@@ -17,7 +22,6 @@ use chrono::{DateTime, Datelike, Months, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use domain::{
     org::OrgUnitKind,
-    visit::Satisfaction,
     workorder::{
         measures::{month_code, parse_month, Measures, Rate},
         WorkOrderState,
@@ -25,14 +29,15 @@ use domain::{
     FieldErrors,
 };
 use sea_orm::{
-    sea_query::{Alias, CaseStatement, Expr, Func, SimpleExpr},
+    sea_query::{Alias, CaseStatement, Expr, SimpleExpr},
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryResult, QuerySelect, QueryTrait, Select,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::{
     db::labels_by_id,
-    entity::{org_unit, project, user, work_order},
+    entity::{org_unit, project, user, work_order, work_order_tally},
+    workorder::tally::{self, how_many},
     AppError, AppResult, Caller, Db,
 };
 
@@ -176,9 +181,15 @@ struct Period {
 }
 
 impl Period {
-    fn months(&self) -> impl Iterator<Item = NaiveDate> + '_ {
-        (0..).map_while(|i| self.first.checked_add_months(Months::new(i)).filter(|m| *m <= self.last))
+    fn months(&self) -> impl Iterator<Item = NaiveDate> {
+        months(self.first, self.last)
     }
+}
+
+/// The first days of the months from `first`'s to `last`'s.
+fn months(first: NaiveDate, last: NaiveDate) -> impl Iterator<Item = NaiveDate> {
+    let first = first.with_day0(0).expect("first day");
+    (0..).map_while(move |i| first.checked_add_months(Months::new(i)).filter(|m| *m <= last))
 }
 
 /// The first instant of a local day; where a clock change skips midnight
@@ -255,7 +266,7 @@ async fn check_scope(db: &Db, caller: &Caller, f: &MeasureFilter) -> AppResult<(
 
 /// The tallies of one group as the database sums them (see
 /// `domain::workorder::measures` for what each counts).
-#[derive(Debug, FromQueryResult)]
+#[derive(Debug, Default, FromQueryResult)]
 struct Tally {
     orders: i64,
     completed: i64,
@@ -266,6 +277,19 @@ struct Tally {
     visited: i64,
     satisfied: i64,
     handling_seconds: i64,
+}
+
+impl Tally {
+    fn add_kept(&mut self, t: &work_order_tally::Model) {
+        self.orders += t.orders;
+        self.completed += t.completed;
+        self.on_time += t.on_time;
+        self.first_time += t.first_time;
+        self.completed_visited += t.completed_visited;
+        self.visited += t.visited;
+        self.satisfied += t.satisfied;
+        self.handling_seconds += t.handling_seconds;
+    }
 }
 
 impl From<Tally> for Measures {
@@ -284,35 +308,11 @@ impl From<Tally> for Measures {
     }
 }
 
-/// `COALESCE(SUM(CASE WHEN cond THEN 1 ELSE 0 END), 0)`: how many orders of
-/// the group meet `cond` (0, not NULL, for a period without orders).
-fn how_many(cond: Condition) -> SimpleExpr {
-    Func::coalesce([Func::sum(Expr::case(cond, 1).finally(0)).into(), Expr::val(0).into()]).into()
-}
-
 /// The tallies of the SLA-3 definitions, one column each, as of `now` (an
 /// open order is late once its completion due time has passed).
 fn tally_columns(select: Select<work_order::Entity>, now: DateTime<Utc>) -> Select<work_order::Entity> {
     use work_order::Column as C;
-    let done = || Condition::all().add(C::CompletedAt.is_not_null());
-    let satisfied_codes = Satisfaction::ALL.into_iter().filter(|s| s.is_satisfied()).map(Satisfaction::code);
-    // PostgreSQL sums a BIGINT as NUMERIC; the cast keeps one integer type.
-    let seconds = Func::cast_as(Func::sum(Expr::col(C::HandlingSeconds)), Alias::new("BIGINT"));
-    select
-        .expr_as(Func::count(Expr::col(C::Id)), "orders")
-        .expr_as(Func::count(Expr::col(C::CompletedAt)), "completed")
-        .expr_as(
-            how_many(
-                done().add(Condition::any().add(C::CompleteDue.is_null()).add(Expr::col(C::CompletedAt).lte(Expr::col(C::CompleteDue)))),
-            ),
-            "on_time",
-        )
-        .expr_as(how_many(Condition::all().add(C::CompletedAt.is_null()).add(C::CompleteDue.lt(now))), "open_late")
-        .expr_as(how_many(done().add(C::ReopenCount.eq(0))), "first_time")
-        .expr_as(how_many(done().add(C::VisitedAt.is_not_null())), "completed_visited")
-        .expr_as(Func::count(Expr::col(C::VisitedAt)), "visited")
-        .expr_as(how_many(Condition::all().add(C::VisitedAt.is_not_null()).add(C::Satisfaction.is_in(satisfied_codes))), "satisfied")
-        .expr_as(Func::coalesce([seconds.into(), Expr::val(0i64).into()]), "handling_seconds")
+    tally::sums(select).expr_as(how_many(Condition::all().add(C::CompletedAt.is_null()).add(C::CompleteDue.lt(now))), "open_late")
 }
 
 /// The orders of the base: created in the period, not voided, in scope and
@@ -349,15 +349,19 @@ fn group_key(group_by: GroupBy, tz: Tz, p: &Period) -> SimpleExpr {
         GroupBy::Project => Expr::col(C::ProjectId).into(),
         GroupBy::Category => Expr::col(C::Category).into(),
         GroupBy::Engineer => Expr::col(C::AssigneeId).into(),
-        GroupBy::Month => {
-            let mut case = CaseStatement::new();
-            for m in p.months() {
-                let next = m.checked_add_months(Months::new(1)).expect("a month of the period");
-                case = case.case(C::CreatedAt.lt(start_of(tz, next)), month_code(m));
-            }
-            case.into()
-        }
+        GroupBy::Month => month_of_creation(tz, p.first, p.last),
     }
+}
+
+/// The local month (`2026-11`) an order was created in, for orders created
+/// in the months of `first` to `last`, as a `CASE` of the months' boundaries.
+pub(crate) fn month_of_creation(tz: Tz, first: NaiveDate, last: NaiveDate) -> SimpleExpr {
+    let mut case = CaseStatement::new();
+    for m in months(first, last) {
+        let next = m.checked_add_months(Months::new(1)).expect("a month of the period");
+        case = case.case(work_order::Column::CreatedAt.lt(start_of(tz, next)), month_code(m));
+    }
+    case.into()
 }
 
 /// Reads a row's group: an id (project, engineer; none for the orders
@@ -416,13 +420,11 @@ pub async fn measures(db: &Db, caller: &Caller, tz: Tz, filter: &MeasureFilter, 
             groups.insert(Key::Text(month_code(m)), Measures::default());
         }
     }
-    let select = work_order::Entity::find().select_only().expr_as(group_key(group_by, tz, &period), GROUP_KEY);
-    let select = tally_columns(select, now).filter(base(db, caller, &period, filter).await?).group_by(Expr::col(Alias::new(GROUP_KEY)));
     let mut total = Measures::default();
-    for row in db.conn.query_all(select.build(db.conn.get_database_backend())).await? {
-        let m = Measures::from(Tally::from_query_result(&row, "")?);
+    for (key, t) in group_tallies(db, caller, tz, now, &period, filter, group_by).await? {
+        let m = Measures::from(t);
         total.merge(&m);
-        groups.insert(key_of(group_by, &row)?, m);
+        groups.insert(key, m);
     }
     let names = labels(db, group_by, &groups.keys().collect::<Vec<_>>()).await?;
     let label = |k: &Key| match k {
@@ -444,15 +446,85 @@ pub async fn measures(db: &Db, caller: &Caller, tz: Tz, filter: &MeasureFilter, 
     })
 }
 
+/// The tallies of a report's groups. By project or month, with no filter
+/// but the project, they are the kept tallies of the period's months (see
+/// `workorder::tally`) and the open orders past due; otherwise the database
+/// sums them from the period's orders.
+async fn group_tallies(
+    db: &Db,
+    caller: &Caller,
+    tz: Tz,
+    now: DateTime<Utc>,
+    period: &Period,
+    filter: &MeasureFilter,
+    group_by: GroupBy,
+) -> AppResult<Vec<(Key, Tally)>> {
+    let kept = matches!(group_by, GroupBy::Project | GroupBy::Month)
+        && filter.category.as_deref().is_none_or(|c| c.trim().is_empty())
+        && filter.engineer_id.is_none();
+    if kept {
+        return kept_tallies(db, caller, tz, now, period, filter.project_id, group_by).await;
+    }
+    let select = work_order::Entity::find().select_only().expr_as(group_key(group_by, tz, period), GROUP_KEY);
+    let select = tally_columns(select, now).filter(base(db, caller, period, filter).await?).group_by(Expr::col(Alias::new(GROUP_KEY)));
+    let rows = db.conn.query_all(select.build(db.conn.get_database_backend())).await?;
+    rows.iter().map(|row| Ok((key_of(group_by, row)?, Tally::from_query_result(row, "")?))).collect()
+}
+
+/// The kept tallies of the period's months, by project or month, with the
+/// open orders past due of the period added.
+async fn kept_tallies(
+    db: &Db,
+    caller: &Caller,
+    tz: Tz,
+    now: DateTime<Utc>,
+    period: &Period,
+    project: Option<i32>,
+    group_by: GroupBy,
+) -> AppResult<Vec<(Key, Tally)>> {
+    let key = |project: i32, month: String| if group_by == GroupBy::Project { Key::Id(Some(project)) } else { Key::Text(month) };
+    let mut groups: BTreeMap<Key, Tally> = BTreeMap::new();
+    for t in tally::kept(db, caller, &month_code(period.first), &month_code(period.last), project).await? {
+        groups.entry(key(t.project_id, t.month.clone())).or_default().add_kept(&t);
+    }
+    for (project, created) in open_late(db, caller, now, period, project).await? {
+        groups.entry(key(project, tally::month_of(tz, created))).or_default().open_late += 1;
+    }
+    // A project whose orders were all voided keeps a row of zeros.
+    Ok(groups.into_iter().filter(|(_, t)| t.orders > 0).collect())
+}
+
+/// The project and creation time of the caller's orders created in the
+/// period that are open past their completion due time. Read from the index
+/// on `next_due` (an open order past its completion due time is past its
+/// next due time): there are few of them, and the period's orders are many.
+async fn open_late(db: &Db, caller: &Caller, now: DateTime<Utc>, p: &Period, project: Option<i32>) -> AppResult<Vec<(i32, DateTime<Utc>)>> {
+    use work_order::Column as C;
+    let mut q = work_order::Entity::find()
+        .select_only()
+        .columns([C::ProjectId, C::CreatedAt])
+        .filter(C::NextDue.lt(now))
+        .filter(C::CompletedAt.is_null())
+        .filter(C::CompleteDue.lt(now))
+        .filter(C::State.ne(WorkOrderState::Voided.code()))
+        .filter(caller.projects_condition(C::ProjectId));
+    if let Some(id) = project {
+        q = q.filter(C::ProjectId.eq(id));
+    }
+    let late: Vec<(i32, DateTime<Utc>)> = q.into_tuple().all(&db.conn).await?;
+    Ok(late.into_iter().filter(|(_, created)| (p.start..p.end).contains(created)).collect())
+}
+
 /// This month's measures of every order in the caller's scope, for the
 /// workbench card.
 pub async fn this_month(db: &Db, caller: &Caller, tz: Tz) -> AppResult<MeasuresView> {
     caller.require("report.view")?;
     let now = Utc::now();
     let period = period(tz, &MeasureFilter::default(), now)?;
-    let select =
-        tally_columns(work_order::Entity::find().select_only(), now).filter(base(db, caller, &period, &MeasureFilter::default()).await?);
-    let month: Measures = select.into_model::<Tally>().one(&db.conn).await?.map(Measures::from).unwrap_or_default();
+    let mut month = Measures::default();
+    for (_, t) in kept_tallies(db, caller, tz, now, &period, None, GroupBy::Month).await? {
+        month.merge(&Measures::from(t));
+    }
     Ok((&month).into())
 }
 

@@ -216,12 +216,14 @@ pub async fn record_order_visit(
     let a = answers.expect("validated");
     let project = project::Entity::find_by_id(order.project_id).one(&*txn).await?.ok_or(AppError::NotFound)?;
     let visited = workorder::act_in(&txn, caller, tz, work_order_id, version, &act(Action::ReturnVisit, a.summary())).await?;
+    let answered = workorder::WorkOrder { visited_at: Some(Utc::now()), satisfaction: a.satisfaction.code().into(), ..visited.clone() };
     work_order::Entity::update_many()
-        .col_expr(work_order::Column::VisitedAt, Expr::value(Utc::now()))
-        .col_expr(work_order::Column::Satisfaction, Expr::value(a.satisfaction.code()))
+        .col_expr(work_order::Column::VisitedAt, Expr::value(answered.visited_at))
+        .col_expr(work_order::Column::Satisfaction, Expr::value(answered.satisfaction.clone()))
         .filter(work_order::Column::Id.eq(work_order_id))
         .exec(&*txn)
         .await?;
+    workorder::tally::shift(&*txn, tz, [(Some(&visited), Some(&answered))]).await?;
     if a.follow_up == FollowUp::Reopen {
         let note = format!("回访{}：{}", a.satisfaction.label(), a.content);
         workorder::act_in(&txn, caller, tz, work_order_id, visited.version, &act(Action::Reopen, note)).await?;

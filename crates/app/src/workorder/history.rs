@@ -373,7 +373,7 @@ async fn write_chunk(db: &Db, tz: Tz, plan: &Plan, mut drafts: Vec<Draft>) -> Ap
             drafts[*i].order.number = Set(n);
         }
     }
-    let orders = super::insert_orders(&*txn, drafts.iter().map(|d| d.order.clone()).collect()).await?;
+    let orders = super::insert_orders(&*txn, tz, drafts.iter().map(|d| d.order.clone()).collect()).await?;
     let mut events = Vec::new();
     let mut materials = Vec::new();
     let mut visits = Vec::new();

@@ -25,6 +25,7 @@ use std::{
 };
 
 use chrono::{NaiveDate, Utc};
+use chrono_tz::Tz;
 use domain::{audit::AuditAction, workorder::photo::PhotoStage};
 use sea_orm::{ActiveValue::Set, EntityTrait};
 use tokio::sync::{mpsc, oneshot};
@@ -47,6 +48,8 @@ pub(super) struct Draft {
     pub rule: numbering_rule::Model,
     /// The local day the number is taken for.
     pub day: NaiveDate,
+    /// The zone of the day, and of the month the order is tallied in.
+    pub tz: Tz,
     pub caller: Caller,
     pub photos: Vec<StoredPhoto>,
 }
@@ -151,7 +154,8 @@ async fn write(db: &Db, drafts: &[Draft]) -> AppResult<Vec<Created>> {
             orders[i].number = Set(n);
         }
     }
-    let orders = super::insert_orders(&*txn, orders).await?;
+    // One server, one zone: every draft was checked in the same.
+    let orders = super::insert_orders(&*txn, drafts[0].tz, orders).await?;
     for (d, o) in drafts.iter().zip(&orders).filter(|(d, _)| !d.photos.is_empty()) {
         photo::attach(&txn, &d.caller, o.id, PhotoStage::Report, &d.photos).await?;
     }

@@ -33,6 +33,7 @@ pub mod history;
 pub(crate) mod intake;
 pub mod lookup;
 pub mod photo;
+pub mod tally;
 pub mod targets;
 
 pub type WorkOrder = work_order::Model;
@@ -368,14 +369,20 @@ pub fn with_derived_columns(mut am: work_order::ActiveModel) -> work_order::Acti
 }
 
 /// Inserts numbered orders in one statement and gives them back in the order
-/// given (the returned rows' order is not promised: matched by number). A
-/// bulk insert skips the entity's `before_save`, so the derived columns are set here.
-pub(crate) async fn insert_orders(db: &impl ConnectionTrait, orders: Vec<work_order::ActiveModel>) -> AppResult<Vec<WorkOrder>> {
+/// given (the returned rows' order is not promised: matched by number), and
+/// counts them in the tallies. A bulk insert skips the entity's
+/// `before_save`, so the derived columns are set here.
+pub(crate) async fn insert_orders(db: &impl ConnectionTrait, tz: Tz, orders: Vec<work_order::ActiveModel>) -> AppResult<Vec<WorkOrder>> {
     let orders: Vec<work_order::ActiveModel> = orders.into_iter().map(with_derived_columns).collect();
     let numbers: Vec<String> = orders.iter().map(|o| o.number.as_ref().clone()).collect();
     let mut by_number: std::collections::HashMap<String, WorkOrder> =
         work_order::Entity::insert_many(orders).exec_with_returning_many(db).await?.into_iter().map(|o| (o.number.clone(), o)).collect();
-    numbers.iter().map(|n| by_number.remove(n).ok_or_else(|| AppError::Internal(anyhow::anyhow!("order {n} not returned")))).collect()
+    let inserted: Vec<WorkOrder> = numbers
+        .iter()
+        .map(|n| by_number.remove(n).ok_or_else(|| AppError::Internal(anyhow::anyhow!("order {n} not returned"))))
+        .collect::<AppResult<_>>()?;
+    tally::shift(db, tz, inserted.iter().map(|o| (None, Some(o)))).await?;
+    Ok(inserted)
 }
 
 /// Open orders that have breached or will breach a clock within `within`,
@@ -621,7 +628,7 @@ pub async fn create(db: &Db, caller: &Caller, tz: Tz, input: &WorkOrderInput) ->
         updated_at: Set(now),
         ..Default::default()
     };
-    let draft = intake::Draft { order, rule, day: local(tz, now).date(), caller: caller.clone(), photos: input.photos.clone() };
+    let draft = intake::Draft { order, rule, day: local(tz, now).date(), tz, caller: caller.clone(), photos: input.photos.clone() };
     let intake::Created { order: o, event: created } = match (db.intake.submit(db, draft).await, token) {
         // The same form submitted again: the first submission made the order.
         (Err(AppError::Db(e)), Some(t)) if crate::error::is_unique_violation(&e) => {
@@ -824,6 +831,7 @@ pub async fn act_in(txn: &DatabaseTransaction, caller: &Caller, tz: Tz, id: i32,
         am.complete_due = Set(complete_due);
     }
     let after = am.update(txn).await?;
+    tally::shift(txn, tz, [(Some(&before), Some(&after))]).await?;
     audit::record(
         txn,
         caller,

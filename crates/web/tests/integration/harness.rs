@@ -70,6 +70,7 @@ impl TestApp {
         let (url, dir) = fresh_database().await;
         let db = app::Db::connect(&url).await.expect("connect");
         db.migrate().await.expect("migrate");
+        app::workorder::tally::keep_in_zone(&db, chrono_tz::Asia::Shanghai).await.expect("tallies");
         let blobs = TempDir(std::env::temp_dir().join(format!("guanjia-test-blobs-{}", unique())));
         let base = serve(db.clone(), &blobs.0).await;
         Self { base, db, url, blobs: blobs.0.clone(), _dir: dir, _blobs: blobs }

@@ -12,7 +12,7 @@ use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
 use serde_json::{json, Value};
 
-use app::entity::work_order;
+use app::entity::{work_order, work_order_tally};
 
 use crate::harness::{id_where, Session, TestApp};
 
@@ -158,6 +158,9 @@ async fn build(w: &World, eng: &Session, s: &Spec) {
     am.visited_at = Set(s.visit.and(s.completed).map(local));
     am.satisfaction = Set(s.visit.unwrap_or_default().to_string());
     am.update(&w.app.db.conn).await.unwrap();
+    // Set under the application, as an operator would: the kept tallies are
+    // counted again from the orders.
+    app::workorder::tally::rebuild(&w.app.db, chrono_tz::Asia::Shanghai).await.unwrap();
 }
 
 async fn world() -> (World, Session) {
@@ -447,4 +450,127 @@ async fn a_bad_period_is_refused_with_the_reason() {
     let (status, html) = w.manager.page("/reports/workorder-measures?from=2024-01&to=2025-06").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("统计区间最长 12 个月") && html.contains("value=\"2024-01\""), "the typed months are kept");
+}
+
+/// The kept tallies, in key order, without the rows whose orders were all
+/// voided (a row of zeros, which counting again does not write).
+async fn kept_tallies(app: &TestApp) -> Vec<work_order_tally::Model> {
+    let mut rows = work_order_tally::Entity::find().all(&app.db.conn).await.unwrap();
+    rows.retain(|t| {
+        [t.orders, t.completed, t.on_time, t.first_time, t.completed_visited, t.visited, t.satisfied, t.handling_seconds]
+            .iter()
+            .any(|n| *n != 0)
+    });
+    rows.sort_by(|a, b| (a.project_id, &a.month).cmp(&(b.project_id, &b.month)));
+    rows
+}
+
+async fn visit(w: &World, o: &Value, satisfaction: &str, follow_up: &str) -> Value {
+    let body = json!({"work_order_id": o["id"], "version": o["version"], "method": "phone", "satisfaction": satisfaction, "follow_up": follow_up, "content": "维修后仍有问题"});
+    let (status, v) = w.manager.post("/api/v1/return-visits", body).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    w.manager.get(&format!("/api/v1/work-orders/{}", o["id"])).await.1
+}
+
+/// Every step of an order's life moves the kept tallies as counting them
+/// from the orders would; the report by project or month (read from the
+/// tallies) agrees with the report by category or engineer (summed from the
+/// orders) and with the workbench's card.
+#[tokio::test]
+async fn the_kept_tallies_follow_every_step_of_an_orders_life() {
+    let (w, eng) = world().await;
+    let new = |project: &str, category: &str| {
+        let body = json!({"project_id": w.project(project), "public_area": "会所", "category": category, "kind": "internal", "priority": "normal", "description": "公共区域报修"});
+        let agent = &w.agent;
+        async move {
+            let (status, o) = agent.post("/api/v1/work-orders", body).await;
+            assert_eq!(status, StatusCode::OK, "{o}");
+            o
+        }
+    };
+    let started = |o: Value| {
+        let (agent, eng, engineer) = (&w.agent, &eng, w.engineers[0]);
+        async move {
+            let o = act(agent, o, "dispatch", json!({"assignee_id": engineer})).await;
+            act(eng, o, "start", json!({})).await
+        }
+    };
+    // Waiting, not dispatched.
+    new("JLHT", "门窗").await;
+    // Voided.
+    let o = new("JLHT", "水电").await;
+    act(&w.manager, o, "void", json!({"note": "重复报修"})).await;
+    // Waited on the customer, resumed.
+    let o = started(new("JLTX", "门窗").await).await;
+    let o = act(&eng, o, "wait_customer", json!({})).await;
+    act(&eng, o, "resume", json!({})).await;
+    // Completed, accepted, visited satisfied, closed.
+    let o = act(&eng, started(new("JLTX", "水电").await).await, "complete", json!({"result": "已修复"})).await;
+    let o = act(&w.manager, o, "customer_accept", json!({})).await;
+    let o = visit(&w, &o, "satisfied", "none").await;
+    act(&w.manager, o, "close", json!({})).await;
+    // Rejected, completed again, visited dissatisfied and reopened.
+    let o = act(&eng, started(new("JLTX", "水电").await).await, "complete", json!({"result": "已修复"})).await;
+    let o = act(&w.manager, o, "customer_reject", json!({"note": "仍然漏水"})).await;
+    let o = act(&eng, o, "complete", json!({"result": "更换阀门"})).await;
+    let o = act(&w.manager, o, "customer_accept", json!({})).await;
+    let o = visit(&w, &o, "dissatisfied", "reopen").await;
+    assert_eq!(o["reopen_count"], 2, "{o}");
+    // Dispatched and past its completion due time: late by the clock alone,
+    // which the tallies do not keep.
+    let o = act(&w.agent, new("JLHT", "门窗").await, "dispatch", json!({"assignee_id": w.engineers[0]})).await;
+    let row = work_order::Entity::find_by_id(o["id"].as_i64().unwrap() as i32).one(&w.app.db.conn).await.unwrap().unwrap();
+    let mut am = row.into_active_model();
+    am.complete_due = Set(Some(Utc::now() - chrono::Duration::hours(1)));
+    am.update(&w.app.db.conn).await.unwrap();
+
+    let kept = kept_tallies(&w.app).await;
+    assert_eq!(kept.len(), 2, "a row for each project this month: {kept:?}");
+    app::workorder::tally::rebuild(&w.app.db, chrono_tz::Asia::Shanghai).await.unwrap();
+    assert_eq!(kept, kept_tallies(&w.app).await, "kept as counted from the orders");
+
+    let total = |group_by: &'static str| {
+        let m = &w.manager;
+        async move { api(m, &format!("group_by={group_by}")).await["total"]["measures"].clone() }
+    };
+    let by_project = total("project").await;
+    for other in ["month", "category", "engineer"] {
+        assert_eq!(total(other).await, by_project, "by {other}");
+    }
+    assert_eq!(by_project["orders"], 5, "{by_project}");
+    assert_eq!(by_project["completed"], 2);
+    assert_eq!(by_project["overdue"], 1, "the open order past due");
+    assert_eq!(by_project["timeliness"]["text"], "66.7%");
+    assert_eq!(by_project["first_time_fix"]["text"], "50.0%");
+    assert_eq!(by_project["return_visit"]["text"], "100.0%");
+    assert_eq!(by_project["satisfaction"]["text"], "50.0%");
+    let (_, bench) = w.manager.get("/api/v1/workbench").await;
+    assert_eq!(bench["service_measures"], by_project, "the workbench's card");
+    // One project, read from its tallies, against its categories summed.
+    let jltx = w.project("JLTX");
+    let one = api(&w.manager, &format!("group_by=project&project_id={jltx}")).await["total"]["measures"].clone();
+    assert_eq!(one, api(&w.manager, &format!("group_by=category&project_id={jltx}")).await["total"]["measures"]);
+    assert_eq!(one["orders"], 3);
+}
+
+/// The months of the tallies are the configured zone's: in another zone
+/// they are counted again, once.
+#[tokio::test]
+async fn the_tallies_are_counted_again_in_another_zone() {
+    let (w, _) = world().await;
+    let body = json!({"project_id": w.project("JLTX"), "public_area": "会所", "category": "水电", "kind": "internal", "priority": "normal", "description": "灯不亮"});
+    let (_, o) = w.agent.post("/api/v1/work-orders", body).await;
+    let row = work_order::Entity::find_by_id(o["id"].as_i64().unwrap() as i32).one(&w.app.db.conn).await.unwrap().unwrap();
+    let mut am = row.into_active_model();
+    // November in Shanghai, still October in UTC.
+    am.created_at = Set(local("2025-11-01 00:30"));
+    am.update(&w.app.db.conn).await.unwrap();
+    let shanghai = chrono_tz::Asia::Shanghai;
+    app::workorder::tally::rebuild(&w.app.db, shanghai).await.unwrap();
+    let months = |rows: Vec<work_order_tally::Model>| rows.into_iter().map(|t| t.month).collect::<Vec<_>>();
+    assert_eq!(months(kept_tallies(&w.app).await), ["2025-11"]);
+    assert!(!app::workorder::tally::keep_in_zone(&w.app.db, shanghai).await.unwrap(), "the same zone: kept as they are");
+    assert!(app::workorder::tally::keep_in_zone(&w.app.db, chrono_tz::UTC).await.unwrap(), "another zone: counted again");
+    assert_eq!(months(kept_tallies(&w.app).await), ["2025-10"]);
+    assert!(!app::workorder::tally::keep_in_zone(&w.app.db, chrono_tz::UTC).await.unwrap(), "once");
 }
