@@ -11,11 +11,18 @@ use domain::{
     FieldErrors,
 };
 use rand::RngCore;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    query::{SelectA, SelectB},
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IdenStatic, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, SelectTwo,
+};
 use sha2::{Digest, Sha256};
 
 use crate::{
     audit::{self, Change},
+    cache::{self, Versions},
     entity::{api_token, login_log, session, user},
     AppError, AppResult, Caller, Db,
 };
@@ -197,8 +204,9 @@ async fn open_session(db: &Db, u: &user::Model, ip: &str) -> AppResult<String> {
 /// from turning into writes.
 pub async fn caller_from_session(db: &Db, raw: &str, ip: &str) -> AppResult<Option<Caller>> {
     let now = Utc::now();
-    // The session and its user in one read: this runs for every page.
-    let Some((s, u)) = session::Entity::find_by_id(token_hash(raw)).find_also_related(user::Entity).one(&db.conn).await? else {
+    let Some((s, u, versions)) =
+        with_user_and_versions(db, session::Entity::find_by_id(token_hash(raw)).find_also_related(user::Entity)).await?
+    else {
         return Ok(None);
     };
     if s.expires_at <= now {
@@ -217,18 +225,16 @@ pub async fn caller_from_session(db: &Db, raw: &str, ip: &str) -> AppResult<Opti
         am.expires_at = Set(now + Duration::hours(SESSION_IDLE_HOURS));
         am.update(&db.conn).await?;
     }
-    Ok(Some(super::load_caller(db, u, ip, s.csrf_token).await?))
+    Ok(Some(super::scope::caller_as_of(db, u, versions, ip, s.csrf_token).await?))
 }
 
 /// The caller behind `Authorization: Bearer <token>`.
 pub async fn caller_from_api_token(db: &Db, raw: &str, ip: &str) -> AppResult<Option<Caller>> {
-    let Some((t, Some(u))) = api_token::Entity::find()
+    let tokens = api_token::Entity::find()
         .find_also_related(user::Entity)
         .filter(api_token::Column::TokenHash.eq(token_hash(raw)))
-        .filter(api_token::Column::RevokedAt.is_null())
-        .one(&db.conn)
-        .await?
-    else {
+        .filter(api_token::Column::RevokedAt.is_null());
+    let Some((t, Some(u), versions)) = with_user_and_versions(db, tokens).await? else {
         return Ok(None);
     };
     if !u.enabled {
@@ -240,10 +246,26 @@ pub async fn caller_from_api_token(db: &Db, raw: &str, ip: &str) -> AppResult<Op
         am.last_used_at = Set(Some(now));
         am.update(&db.conn).await?;
     }
-    let mut caller = super::load_caller(db, u, ip, String::new()).await?;
+    let mut caller = super::scope::caller_as_of(db, u, versions, ip, String::new()).await?;
     // A token acts for its owner but never needs a forced password change.
     caller.must_change_password = false;
     Ok(Some(caller))
+}
+
+/// The first row of a session's or token's read, its user and the
+/// configuration counters, in one statement: this runs for every request.
+async fn with_user_and_versions<E: EntityTrait>(
+    db: &Db,
+    select: SelectTwo<E, user::Entity>,
+) -> AppResult<Option<(E::Model, Option<user::Model>, Versions)>> {
+    let mut select = select.limit(1).into_query();
+    cache::select_versions(&mut select);
+    let Some(row) = db.conn.query_one(db.conn.get_database_backend().build(&select)).await? else {
+        return Ok(None);
+    };
+    let first = E::Model::from_query_result(&row, SelectA.as_str())?;
+    let user = user::Model::from_query_result_optional(&row, SelectB.as_str())?;
+    Ok(Some((first, user, cache::versions_in(&row)?)))
 }
 
 pub async fn logout(db: &Db, raw: &str) -> AppResult<()> {

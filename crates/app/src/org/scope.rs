@@ -4,6 +4,7 @@ use domain::org::{OrgUnitKind, Scope};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::{
+    cache::Versions,
     entity::{org_unit, project, role, role_permission, user, user_project, user_role},
     AppError, AppResult, Caller, Db,
 };
@@ -99,7 +100,12 @@ async fn access_of(db: &Db, u: &user::Model) -> AppResult<Access> {
 /// caller's own (read per request, so a disabled user or a forced password
 /// change takes effect at once); scope and permissions come from the cache.
 pub async fn load_caller(db: &Db, u: user::Model, ip: &str, csrf_token: String) -> AppResult<Caller> {
-    let versions = crate::cache::versions(&db.conn).await?;
+    caller_as_of(db, u, crate::cache::versions(&db.conn).await?, ip, csrf_token).await
+}
+
+/// [`load_caller`] with the configuration counters already read (with the
+/// user, by the request's authentication).
+pub(crate) async fn caller_as_of(db: &Db, u: user::Model, versions: Versions, ip: &str, csrf_token: String) -> AppResult<Caller> {
     let access = match db.caches.access.get(&u.id, versions) {
         Some(a) => a,
         None => db.caches.access.put(u.id, versions, access_of(db, &u).await?),
