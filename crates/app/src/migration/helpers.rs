@@ -40,3 +40,31 @@ pub async fn replace_index(manager: &SchemaManager<'_>, table: &str, old: &[&str
 pub async fn drop_index(manager: &SchemaManager<'_>, table: &str, cols: &[&str]) -> Result<(), DbErr> {
     manager.drop_index(Index::drop().name(index_name(table, cols)).table(Alias::new(table)).to_owned()).await
 }
+
+/// The whole of a migration that adds one non-unique index on `$columns` of
+/// `$table` (and drops it on the way down); its module's doc says why.
+macro_rules! index_migration {
+    ($table:literal, $columns:expr) => {
+        use sea_orm_migration::prelude::*;
+
+        use super::helpers::{drop_index, index};
+
+        #[derive(DeriveMigrationName)]
+        pub struct Migration;
+
+        const TABLE: &str = $table;
+        const COLUMNS: &[&str] = $columns;
+
+        #[async_trait::async_trait]
+        impl MigrationTrait for Migration {
+            async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+                manager.create_index(index(TABLE, COLUMNS, false)).await
+            }
+
+            async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+                drop_index(manager, TABLE, COLUMNS).await
+            }
+        }
+    };
+}
+pub(crate) use index_migration;

@@ -8,23 +8,4 @@
 //! projects (7 ms). `(state, complete_due)`, which had served them, made
 //! way for `next_due` in migration 16.
 
-use sea_orm_migration::prelude::*;
-
-use super::helpers::{drop_index, index};
-
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
-const TABLE: &str = "work_orders";
-const COLUMNS: &[&str] = &["state", "id"];
-
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.create_index(index(TABLE, COLUMNS, false)).await
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        drop_index(manager, TABLE, COLUMNS).await
-    }
-}
+super::helpers::index_migration!("work_orders", &["state", "id"]);

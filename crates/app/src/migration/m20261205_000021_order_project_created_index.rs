@@ -5,23 +5,4 @@
 //! — 5,000 at scale L for the 200 or so of a month — and the cost grew with
 //! the project's history rather than with the period.
 
-use sea_orm_migration::prelude::*;
-
-use super::helpers::{drop_index, index};
-
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
-const TABLE: &str = "work_orders";
-const COLUMNS: &[&str] = &["project_id", "created_at"];
-
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.create_index(index(TABLE, COLUMNS, false)).await
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        drop_index(manager, TABLE, COLUMNS).await
-    }
-}
+super::helpers::index_migration!("work_orders", &["project_id", "created_at"]);
