@@ -3,7 +3,8 @@
 use std::collections::HashMap;
 
 use sea_orm::{
-    sea_query::Expr, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ModelTrait, PaginatorTrait, QueryFilter, QuerySelect, Select,
+    sea_query::{Expr, Order, SelectStatement},
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ModelTrait, PaginatorTrait, QueryFilter, QuerySelect, QueryTrait, Select,
 };
 use serde::{Deserialize, Serialize};
 
@@ -74,11 +75,35 @@ impl PageRequest {
     }
 }
 
+/// Matches a keyword list orders and counts at most (not an export, which
+/// takes every match): the newest, by id. A common keyword (王, four digits
+/// found in thousands of ID numbers) matches tens of thousands of
+/// customers; sorting and counting them all took longer than the search,
+/// and nobody pages through them: the list says there are more and asks
+/// for a longer keyword.
+pub const KEYWORD_MATCHES_LISTED: u64 = 1000;
+
 /// One page of a list, with the total count of matching rows.
 #[derive(Debug, Clone, Serialize)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: u64,
+    /// More rows match than `total`: the list holds only the newest
+    /// `KEYWORD_MATCHES_LISTED` of a keyword's matches.
+    pub capped: bool,
+}
+
+impl<T> Page<T> {
+    /// A page of a list that holds every match.
+    pub fn new(items: Vec<T>, total: u64) -> Self {
+        Self { items, total, capped: false }
+    }
+
+    /// A page holding every row there is.
+    pub fn all(items: Vec<T>) -> Self {
+        let total = items.len() as u64;
+        Self::new(items, total)
+    }
 }
 
 /// Name of the total each row of `page_and_total` carries.
@@ -97,22 +122,35 @@ const TOTAL: &str = "list_total";
 /// keys; the page's own rows are read afterwards by id. With whole rows a
 /// common four digits (6,000 matches) spent longer copying them than
 /// searching.
+///
+/// With `cap`, only the newest `cap` matches (by id) are ordered and
+/// counted; the page says whether more match.
 pub async fn page_and_total<E: EntityTrait>(
     db: &impl ConnectionTrait,
-    query: Select<E>,
+    ordered: Select<E>,
     id_col: E::Column,
     offset: u64,
     limit: u64,
-) -> Result<(Vec<E::Model>, u64), DbErr>
+    cap: Option<u64>,
+) -> Result<Page<E::Model>, DbErr>
 where
     E::Model: Send + Sync,
 {
-    let page = query.clone().select_only().column(id_col).column_as(Expr::cust("COUNT(*) OVER ()"), TOTAL).offset(offset).limit(limit);
+    let listed = match cap {
+        Some(cap) => ordered.clone().filter(id_col.in_subquery(newest(ordered.clone(), id_col, 0, cap))),
+        None => ordered.clone(),
+    };
+    let page = listed.clone().select_only().column(id_col).column_as(Expr::cust("COUNT(*) OVER ()"), TOTAL).offset(offset).limit(limit);
     let ids: Vec<(i32, i64)> = page.into_tuple().all(db).await?;
     let total = match ids.first() {
         Some((_, total)) => (*total).try_into().unwrap_or_default(),
         None if offset == 0 => 0,
-        None => query.count(db).await?,
+        None => listed.count(db).await?,
+    };
+    let capped = match cap {
+        // Exactly `cap` listed: one more beyond them says whether they are all.
+        Some(cap) if total == cap => db.query_one(db.get_database_backend().build(&newest(ordered, id_col, cap, 1))).await?.is_some(),
+        _ => false,
     };
     let mut rows: HashMap<i32, E::Model> = HashMap::new();
     for model in E::find().filter(id_col.is_in(ids.iter().map(|(id, _)| *id))).all(db).await? {
@@ -121,7 +159,15 @@ where
         }
     }
     // A row deleted between the two reads is left out of the page.
-    Ok((ids.iter().filter_map(|(id, _)| rows.remove(id)).collect(), total))
+    Ok(Page { items: ids.iter().filter_map(|(id, _)| rows.remove(id)).collect(), total, capped })
+}
+
+/// The ids of `count` matches of `query` after the newest `skip`, newest
+/// first: read down the id's order, so a common keyword stops after them.
+fn newest<E: EntityTrait>(query: Select<E>, id_col: E::Column, skip: u64, count: u64) -> SelectStatement {
+    let mut ids = query.select_only().column(id_col).into_query();
+    ids.clear_order_by().order_by((E::default(), id_col), Order::Desc).offset(skip).limit(count);
+    ids
 }
 
 /// Escapes `%` and `_` for a `LIKE` pattern (with `\` as the escape

@@ -7,11 +7,22 @@ use serde::{Deserialize, Serialize};
 pub struct ListBody<T> {
     pub items: Vec<T>,
     pub total: u64,
+    /// Present (true) when more rows match than `total`: a keyword search
+    /// of customers lists only its newest 1,000 matches.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub capped: bool,
 }
 
 impl<T> From<app::Page<T>> for ListBody<T> {
     fn from(p: app::Page<T>) -> Self {
-        Self { items: p.items, total: p.total }
+        Self { items: p.items, total: p.total, capped: p.capped }
+    }
+}
+
+impl<T> ListBody<T> {
+    /// A list holding every row there is.
+    pub fn all(items: Vec<T>) -> Self {
+        app::Page::all(items).into()
     }
 }
 

@@ -141,6 +141,8 @@ pub struct ListView {
     pub has_actions: bool,
     pub rows: Vec<Row>,
     pub total: u64,
+    /// More rows match than `total` lists (a common keyword).
+    pub capped: bool,
     pub page: u64,
     pub per_page: u64,
     pub pages: u64,
@@ -232,6 +234,10 @@ impl ListView {
         self.rows = page.items.iter().map(row).collect();
         self.has_actions = self.rows.iter().any(|r| !r.actions.is_empty());
         self.total = page.total;
+        self.capped = page.capped;
+        if page.capped {
+            self.note = format!("匹配超过 {} 条，只列出最近建档的 {0} 条；输入更多字符可缩小范围。", thousands(page.total));
+        }
         self.pages = page.total.div_ceil(self.per_page).max(1);
         let per_page = self.per_page.to_string();
         if self.page > 1 {
@@ -254,7 +260,8 @@ impl ListView {
     }
 
     pub fn total_text(&self) -> String {
-        thousands(self.total)
+        let more = if self.capped { "+" } else { "" };
+        format!("{}{more}", thousands(self.total))
     }
 
     pub fn page_sizes(&self) -> Vec<(u64, &'static str)> {
@@ -494,7 +501,7 @@ mod tests {
     fn pager_links() {
         let req = PageRequest { page: Some(2), per_page: Some(20), ..Default::default() };
         let mut l = ListView::new("x", "/x", &req, &[]);
-        l.fill(&Page { items: vec![1; 20], total: 45 }, |_| Row::default());
+        l.fill(&Page::new(vec![1; 20], 45), |_| Row::default());
         assert_eq!(l.pages, 3);
         assert_eq!(l.prev_href.as_deref(), Some("/x?page=1&per_page=20"));
         assert_eq!(l.next_href.as_deref(), Some("/x?page=3&per_page=20"));

@@ -85,7 +85,7 @@ pub async fn list_audit(db: &Db, caller: &Caller, req: &PageRequest, f: &AuditFi
     let query = audit_log::Entity::find().filter(cond);
     let total = query.clone().count(&db.conn).await?;
     let items = query.order_by_desc(audit_log::Column::Id).offset(req.offset()).limit(req.per_page()).all(&db.conn).await?;
-    Ok(Page { items, total })
+    Ok(Page::new(items, total))
 }
 
 pub async fn list_logins(db: &Db, caller: &Caller, req: &PageRequest, f: &LoginFilter) -> AppResult<Page<LoginRow>> {
@@ -108,7 +108,7 @@ pub async fn list_logins(db: &Db, caller: &Caller, req: &PageRequest, f: &LoginF
     let query = login_log::Entity::find().filter(cond);
     let total = query.clone().count(&db.conn).await?;
     let items = query.order_by_desc(login_log::Column::Id).offset(req.offset()).limit(req.per_page()).all(&db.conn).await?;
-    Ok(Page { items, total })
+    Ok(Page::new(items, total))
 }
 
 /// One operation-log row inside the caller's scope.

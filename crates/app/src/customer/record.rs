@@ -26,7 +26,7 @@ use crate::{
         bank_account, customer, customer_phone, customer_tag, emergency_contact, handover, household_member, occupancy, org_unit,
         rename_order, room, vehicle,
     },
-    list::page_and_total,
+    list::{page_and_total, KEYWORD_MATCHES_LISTED},
     AppError, AppResult, Caller, Db, Page, PageRequest,
 };
 
@@ -337,14 +337,16 @@ pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, f: &CustomerFilte
     let direction = if desc { Order::Desc } else { Order::Asc };
     let ordered = query.clone().order_by(col, direction.clone()).order_by(customer::Column::Id, direction);
     // A keyword's matches come from the search index: counted in the page's
-    // own evaluation. Other filters are counted on an index alone.
-    let (rows, total) = if keyword.is_some() {
-        page_and_total(&db.conn, ordered, customer::Column::Id, req.offset(), req.per_page()).await?
-    } else {
-        let total = if narrowed { query.count(&db.conn).await? } else { tally::enabled(db, caller).await? };
-        (ordered.offset(req.offset()).limit(req.per_page()).all(&db.conn).await?, total)
-    };
-    Ok(Page { items: views(&db.conn, rows).await?, total })
+    // own evaluation, the newest `KEYWORD_MATCHES_LISTED` of them unless
+    // exported. Other filters are counted on an index alone.
+    if keyword.is_some() {
+        let cap = (!req.export).then_some(KEYWORD_MATCHES_LISTED);
+        let page = page_and_total(&db.conn, ordered, customer::Column::Id, req.offset(), req.per_page(), cap).await?;
+        return Ok(Page { items: views(&db.conn, page.items).await?, total: page.total, capped: page.capped });
+    }
+    let total = if narrowed { query.count(&db.conn).await? } else { tally::enabled(db, caller).await? };
+    let rows = ordered.offset(req.offset()).limit(req.per_page()).all(&db.conn).await?;
+    Ok(Page::new(views(&db.conn, rows).await?, total))
 }
 
 /// How many enabled customers the caller's offices have (the workbench

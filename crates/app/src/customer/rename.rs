@@ -83,7 +83,7 @@ pub async fn list(
     }
     let total = q.clone().count(&db.conn).await?;
     let rows = q.order_by_desc(rename_order::Column::Id).offset(req.offset()).limit(req.per_page()).all(&db.conn).await?;
-    Ok(Page { items: views(db, rows).await?, total })
+    Ok(Page::new(views(db, rows).await?, total))
 }
 
 pub async fn request(db: &Db, caller: &Caller, customer_id: i32, input: &RenameInput) -> AppResult<RenameView> {

@@ -15,6 +15,9 @@
 //!   place where SQLite and PostgreSQL need different SQL. SQLite: an FTS5
 //!   trigram index. PostgreSQL: a `pg_trgm` GIN index serving `ILIKE`.
 //!
+//! A list by keyword orders and counts only its newest matches
+//! (`list::KEYWORD_MATCHES_LISTED`, see `list::page_and_total`).
+//!
 //! The searched text is built by `search_text` and the grams by `name_grams`,
 //! each in one code path for both engines; `store_name_grams` must run in the
 //! transaction of every write of a customer's name.

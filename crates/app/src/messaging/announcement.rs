@@ -98,7 +98,7 @@ pub async fn list(db: &Db, caller: &Caller, req: &PageRequest) -> AppResult<Page
     let query = announcement::Entity::find().filter(cond);
     let total = query.clone().count(&db.conn).await?;
     let rows = query.order_by_desc(announcement::Column::PublishFrom).offset(req.offset()).limit(req.per_page()).all(&db.conn).await?;
-    Ok(Page { items: views(&db.conn, rows).await?, total })
+    Ok(Page::new(views(&db.conn, rows).await?, total))
 }
 
 async fn get_model(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> AppResult<announcement::Model> {

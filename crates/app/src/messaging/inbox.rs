@@ -47,7 +47,7 @@ pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, unread_only: bool
         .limit(req.per_page())
         .all(&db.conn)
         .await?;
-    Ok(Page { items: rows.into_iter().map(Into::into).collect(), total })
+    Ok(Page::new(rows.into_iter().map(Into::into).collect(), total))
 }
 
 /// How many of the caller's notifications are unread: the bell's count, on

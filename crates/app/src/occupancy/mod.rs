@@ -507,7 +507,7 @@ pub async fn room_customers(db: &Db, caller: &Caller, req: &PageRequest, f: &Roo
             }
         })
         .collect();
-    Ok(Page { items, total })
+    Ok(Page::new(items, total))
 }
 
 /// Handed-over rooms per project in scope: (project name, rooms, handed over).

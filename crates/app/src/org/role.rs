@@ -85,7 +85,7 @@ pub async fn list(db: &Db, caller: &Caller, req: &PageRequest) -> AppResult<Page
     for r in query.offset(req.offset()).limit(req.per_page()).all(&db.conn).await? {
         items.push(view(&db.conn, r).await?);
     }
-    Ok(Page { items, total })
+    Ok(Page::new(items, total))
 }
 
 /// Every role the caller may assign, for user forms.

@@ -66,7 +66,7 @@ pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, f: &ProjectFilter
     };
     let query = if desc { query.order_by_desc(col) } else { query.order_by_asc(col) };
     let items = query.offset(req.offset()).limit(req.per_page()).all(&db.conn).await?;
-    Ok(Page { items, total })
+    Ok(Page::new(items, total))
 }
 
 /// Every project in the caller's scope (for pickers).

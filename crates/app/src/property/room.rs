@@ -145,7 +145,7 @@ pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, f: &RoomFilter) -
     };
     let query = if desc { query.order_by_desc(col) } else { query.order_by_asc(col) };
     let rows = query.order_by_asc(room::Column::Id).offset(req.offset()).limit(req.per_page()).all(&db.conn).await?;
-    Ok(Page { items: views(&db.conn, rows).await?, total })
+    Ok(Page::new(views(&db.conn, rows).await?, total))
 }
 
 pub async fn get_model(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> AppResult<Room> {

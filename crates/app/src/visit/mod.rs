@@ -153,7 +153,7 @@ pub async fn list(db: &Db, caller: &Caller, tz: Tz, req: &PageRequest, f: &Visit
         q.order_by_asc(return_visit::Column::VisitedAt).order_by_asc(return_visit::Column::Id)
     };
     let rows = q.offset(req.offset()).limit(req.per_page()).all(&db.conn).await?;
-    Ok(Page { items: views(&db.conn, rows).await?, total })
+    Ok(Page::new(views(&db.conn, rows).await?, total))
 }
 
 /// One visit; outside the caller's offices it does not exist.

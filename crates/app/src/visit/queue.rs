@@ -82,7 +82,7 @@ pub async fn queue(db: &Db, caller: &Caller, req: &PageRequest, f: &QueueFilter)
         .limit(req.per_page())
         .all(&db.conn)
         .await?;
-    Ok(Page { items: items(db, rows).await?, total })
+    Ok(Page::new(items(db, rows).await?, total))
 }
 
 /// How many orders wait for a visit in the caller's projects (the workbench).

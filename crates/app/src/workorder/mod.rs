@@ -295,7 +295,7 @@ pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, f: &WorkOrderFilt
     let q = work_order::Entity::find().filter(cond);
     let total = q.clone().count(&db.conn).await?;
     let rows = q.order_by_desc(work_order::Column::Id).offset(req.offset()).limit(req.per_page()).all(&db.conn).await?;
-    Ok(Page { items: views(&db.conn, rows, false).await?, total })
+    Ok(Page::new(views(&db.conn, rows, false).await?, total))
 }
 
 /// How many orders the filter finds, without reading any (the workbench's counts).

@@ -360,7 +360,7 @@ pub async fn leases(State(st): State<SharedState>, auth: PageAuth, Query(q): Que
         [7, 15, 30, 60, 90].iter().map(|d| (d.to_string(), format!("{d} 天"))).collect(),
     ));
     l.column("租户", None, false).column("房间", None, false).column("租期结束", None, false).column("剩余天数", None, true);
-    let page = app::Page { total: items.len() as u64, items };
+    let page = app::Page::all(items);
     l.fill(&page, |d: &occupancy::LeaseDue| Row {
         cells: vec![
             Cell::link(&d.customer_name, format!("/customers/{}", d.customer_id)),

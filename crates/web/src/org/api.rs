@@ -189,7 +189,7 @@ pub async fn permissions(_auth: ApiAuth) -> Json<Vec<PermissionBody>> {
 #[utoipa::path(get, path = "/api/v1/org-units", tag = "组织与权限", responses((status = 200, body = [TreeNode])))]
 pub async fn list_units(State(st): State<SharedState>, ApiAuth(c): ApiAuth) -> ApiResult<ListBody<TreeNode>> {
     let nodes = unit::tree(&st.db, &c).await?;
-    Ok(Json(ListBody { total: nodes.len() as u64, items: nodes }))
+    Ok(Json(ListBody::all(nodes)))
 }
 
 #[utoipa::path(post, path = "/api/v1/org-units", tag = "组织与权限", request_body = OrgUnitInput, responses((status = 200, body = Object), (status = 422)))]

@@ -88,7 +88,7 @@ pub async fn list(
         l.toolbar.push(Link::new("新增组织", format!("{BASE}/new")));
     }
     l.column("组织名称", None, false).column("类型", None, false).column("编码", None, false).column("状态", None, false);
-    let page = app::Page { total: nodes.len() as u64, items: nodes };
+    let page = app::Page::all(nodes);
     l.per_page = page.total.max(1);
     l.fill(&page, |n| row(n, &auth.caller));
     l.page = 1;

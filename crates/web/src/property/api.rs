@@ -86,7 +86,7 @@ pub async fn list_buildings(
     Query(p): Query<BuildingParams>,
 ) -> ApiResult<ListBody<BuildingView>> {
     let items = building::list(&st.db, &c, p.project_id).await?;
-    Ok(Json(ListBody { total: items.len() as u64, items }))
+    Ok(Json(ListBody::all(items)))
 }
 
 #[utoipa::path(post, path = "/api/v1/buildings", tag = "房产", request_body = BuildingInput, responses((status = 200, body = Object), (status = 422)))]

@@ -59,7 +59,7 @@ pub async fn list_items(
 ) -> ApiResult<ListBody<dict_item::Model>> {
     let company = settings::company_for(&c, q.company)?;
     let items = settings::list_items(&st.db, &c, company, q.dict_type.as_deref().unwrap_or("")).await?;
-    Ok(Json(ListBody { total: items.len() as u64, items }))
+    Ok(Json(ListBody::all(items)))
 }
 
 #[utoipa::path(post, path = "/api/v1/dictionaries", tag = "辅助资料与参数", params(CompanyQuery), request_body = DictItemInput, responses((status = 200, body = Object), (status = 422)))]
@@ -91,7 +91,7 @@ pub async fn list_rules(
 ) -> ApiResult<ListBody<numbering_rule::Model>> {
     let company = settings::company_for(&c, q.company)?;
     let items = settings::list_rules(&st.db, &c, company).await?;
-    Ok(Json(ListBody { total: items.len() as u64, items }))
+    Ok(Json(ListBody::all(items)))
 }
 
 #[utoipa::path(put, path = "/api/v1/numbering-rules/{id}", tag = "辅助资料与参数", request_body = RuleInput, responses((status = 200, body = Object), (status = 404), (status = 409), (status = 422)))]
@@ -133,7 +133,7 @@ pub async fn list_holidays(
 ) -> ApiResult<ListBody<holiday::Model>> {
     let company = settings::company_for(&c, q.company)?;
     let items = settings::list_holidays(&st.db, &c, company).await?;
-    Ok(Json(ListBody { total: items.len() as u64, items }))
+    Ok(Json(ListBody::all(items)))
 }
 
 #[utoipa::path(post, path = "/api/v1/holidays", tag = "辅助资料与参数", params(CompanyQuery), request_body = HolidayInput, responses((status = 200, body = Object), (status = 422)))]

@@ -96,7 +96,7 @@ pub async fn dictionaries(
     }
     l.column("名称", None, false).column("排序", None, true).column("状态", None, false);
     let can_edit = auth.caller.can("settings.configure");
-    let page = Page { total: items.len() as u64, items };
+    let page = Page::all(items);
     l.fill(&page, |i: &dict_item::Model| Row {
         cells: vec![
             Cell::text(&i.label),
@@ -231,7 +231,7 @@ pub async fn numbering(
     );
     let can_edit = auth.caller.can("settings.configure");
     let tz = st.tz;
-    let page = Page { total: rules.len() as u64, items: rules };
+    let page = Page::all(rules);
     l.fill(&page, |r: &numbering_rule::Model| Row {
         cells: vec![
             Cell::text(doc_label(&r.doc_type)),

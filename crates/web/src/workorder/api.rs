@@ -108,11 +108,11 @@ pub struct LookupParams {
 #[utoipa::path(get, path = "/api/v1/work-orders/lookup", tag = "工单", params(LookupParams), responses((status = 200, body = ListBody<Candidate>)))]
 pub async fn lookup(State(st): State<SharedState>, ApiAuth(c): ApiAuth, Query(p): Query<LookupParams>) -> ApiResult<ListBody<Candidate>> {
     let items = workorder::lookup::lookup(&st.db, &c, &p.q, 10).await?;
-    Ok(Json(ListBody { total: items.len() as u64, items }))
+    Ok(Json(ListBody::all(items)))
 }
 
 fn photo_list(items: Vec<PhotoView>) -> ListBody<PhotoView> {
-    ListBody { total: items.len() as u64, items }
+    ListBody::all(items)
 }
 
 /// The multipart body of a photo upload.

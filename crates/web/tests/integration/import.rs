@@ -49,6 +49,28 @@ async fn report(s: &Session, job: &Value) -> Vec<(String, String)> {
     range.rows().skip(1).map(|r| (r[0].to_string(), r[1].to_string())).collect()
 }
 
+/// 1,500 customers match 批量: a search lists the newest 1,000 of them (in
+/// the order asked for) and says there are more; the export takes them all.
+async fn assert_more_matches_than_listed(s: &Session) {
+    let codes =
+        |list: &Value| list["items"].as_array().unwrap().iter().map(|c| c["code"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    let (_, first) = s.get("/api/v1/customers?q=批量&per_page=100").await;
+    assert_eq!((&first["total"], &first["capped"]), (&1000.into(), &true.into()), "{}", first["total"]);
+    assert_eq!(codes(&first)[..2], ["P-0500", "P-0501"], "the newest 1,000, by code");
+    let (_, last) = s.get("/api/v1/customers?q=批量&per_page=100&page=10").await;
+    assert_eq!(codes(&last).last().map(String::as_str), Some("P-1499"));
+    let (_, past) = s.get("/api/v1/customers?q=批量&per_page=100&page=11").await;
+    assert_eq!((codes(&past).len(), &past["total"], &past["capped"]), (0, &1000.into(), &true.into()), "past the end");
+    let (_, newest) = s.get("/api/v1/customers?q=批量&sort=-code&per_page=1").await;
+    assert_eq!(codes(&newest), ["P-1499"]);
+    let (_, html) = s.page("/customers?q=%E6%89%B9%E9%87%8F").await;
+    assert!(html.contains("共 1,000+ 条") && html.contains("匹配超过 1,000 条，只列出最近建档的 1,000 条"), "{html}");
+    let r = s.client.get(format!("{}/customers/export?q=%E6%89%B9%E9%87%8F", s.base)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(r.bytes().await.unwrap().to_vec())).unwrap();
+    assert_eq!(wb.worksheet_range_at(0).unwrap().unwrap().rows().count(), 1 + 1500, "the export holds every match");
+}
+
 fn room_rows(extra: Vec<Vec<&str>>) -> Vec<Vec<&str>> {
     let mut rows = vec![
         app::import::ImportKind::Rooms.headers().to_vec(),
@@ -193,8 +215,11 @@ async fn thousands_of_rows_import_in_one_go_with_templates_and_pages() {
     }
     let job = import(&s, "customers", "all_or_nothing", workbook(&rows)).await;
     assert_eq!(job["imported"], 1500);
-    assert_eq!(s.get("/api/v1/customers?q=批量").await.1["total"], 1500, "every imported name has its grams");
+    // 批量0000…批量0999 and 批量1000…批量1499: every imported name has its grams.
+    let (_, zeros) = s.get("/api/v1/customers?q=量0").await;
+    assert_eq!((&zeros["total"], &zeros["capped"]), (&1000.into(), &Value::Null), "exactly as many as a search lists: all of them");
     assert_eq!(s.get("/api/v1/customers?q=量1").await.1["total"], 500);
+    assert_more_matches_than_listed(&s).await;
     app.assert_customer_counts_kept().await;
 
     for kind in ["rooms", "customers"] {
