@@ -124,10 +124,12 @@ const TOTAL: &str = "list_total";
 /// searching.
 ///
 /// With `cap`, only the newest `cap` matches (by id) are ordered and
-/// counted; the page says whether more match.
+/// counted, and the page says whether more match: the search runs once, in
+/// the read of those ids, and `order` sorts them alone.
 pub async fn page_and_total<E: EntityTrait>(
     db: &impl ConnectionTrait,
-    ordered: Select<E>,
+    query: Select<E>,
+    order: impl Fn(Select<E>) -> Select<E>,
     id_col: E::Column,
     offset: u64,
     limit: u64,
@@ -137,8 +139,8 @@ where
     E::Model: Send + Sync,
 {
     let listed = match cap {
-        Some(cap) => ordered.clone().filter(id_col.in_subquery(newest(ordered.clone(), id_col, 0, cap))),
-        None => ordered.clone(),
+        Some(cap) => order(E::find().filter(id_col.in_subquery(newest(query.clone(), id_col, 0, cap)))),
+        None => order(query.clone()),
     };
     let page = listed.clone().select_only().column(id_col).column_as(Expr::cust("COUNT(*) OVER ()"), TOTAL).offset(offset).limit(limit);
     let ids: Vec<(i32, i64)> = page.into_tuple().all(db).await?;
@@ -149,7 +151,7 @@ where
     };
     let capped = match cap {
         // Exactly `cap` listed: one more beyond them says whether they are all.
-        Some(cap) if total == cap => db.query_one(db.get_database_backend().build(&newest(ordered, id_col, cap, 1))).await?.is_some(),
+        Some(cap) if total == cap => db.query_one(db.get_database_backend().build(&newest(query, id_col, cap, 1))).await?.is_some(),
         _ => false,
     };
     let mut rows: HashMap<i32, E::Model> = HashMap::new();
@@ -166,7 +168,7 @@ where
 /// first: read down the id's order, so a common keyword stops after them.
 fn newest<E: EntityTrait>(query: Select<E>, id_col: E::Column, skip: u64, count: u64) -> SelectStatement {
     let mut ids = query.select_only().column(id_col).into_query();
-    ids.clear_order_by().order_by((E::default(), id_col), Order::Desc).offset(skip).limit(count);
+    ids.order_by((E::default(), id_col), Order::Desc).offset(skip).limit(count);
     ids
 }
 

@@ -14,7 +14,7 @@ use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, IntoActiveModel, Order, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait,
+    QuerySelect, QueryTrait, Select,
 };
 use serde::{Deserialize, Serialize};
 
@@ -335,17 +335,17 @@ pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, f: &CustomerFilte
     };
     // Ties in the sort's direction: one index serves each order both ways.
     let direction = if desc { Order::Desc } else { Order::Asc };
-    let ordered = query.clone().order_by(col, direction.clone()).order_by(customer::Column::Id, direction);
+    let order = |q: Select<customer::Entity>| q.order_by(col, direction.clone()).order_by(customer::Column::Id, direction.clone());
     // A keyword's matches come from the search index: counted in the page's
     // own evaluation, the newest `KEYWORD_MATCHES_LISTED` of them unless
     // exported. Other filters are counted on an index alone.
     if keyword.is_some() {
         let cap = (!req.export).then_some(KEYWORD_MATCHES_LISTED);
-        let page = page_and_total(&db.conn, ordered, customer::Column::Id, req.offset(), req.per_page(), cap).await?;
+        let page = page_and_total(&db.conn, query, order, customer::Column::Id, req.offset(), req.per_page(), cap).await?;
         return Ok(Page { items: views(&db.conn, page.items).await?, total: page.total, capped: page.capped });
     }
-    let total = if narrowed { query.count(&db.conn).await? } else { tally::enabled(db, caller).await? };
-    let rows = ordered.offset(req.offset()).limit(req.per_page()).all(&db.conn).await?;
+    let total = if narrowed { query.clone().count(&db.conn).await? } else { tally::enabled(db, caller).await? };
+    let rows = order(query).offset(req.offset()).limit(req.per_page()).all(&db.conn).await?;
     Ok(Page::new(views(&db.conn, rows).await?, total))
 }
 
