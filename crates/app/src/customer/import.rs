@@ -344,8 +344,12 @@ async fn store(db: &Db, caller: &Caller, rows: &[CustomerRow]) -> AppResult<()> 
     for chunk in phones.chunks(500) {
         customer_phone::Entity::insert_many(chunk.to_vec()).exec(&*txn).await?;
     }
-    let names: Vec<(i32, &str)> = rows.iter().map(|r| (ids[&(r.office, r.code.clone())], r.name.as_str())).collect();
-    search::store_name_grams(&*txn, &names).await?;
+    let grams: Vec<(i32, &str, &str)> = rows
+        .iter()
+        .zip(&models)
+        .map(|(r, m)| (ids[&(r.office, r.code.clone())], r.name.as_str(), m.search_text.as_ref().as_str()))
+        .collect();
+    search::store_grams(&*txn, &grams).await?;
     store_occupancies(&txn, caller, rows, &ids).await?;
     audit::record(
         &*txn,

@@ -631,11 +631,11 @@ async fn check(db: &impl ConnectionTrait, caller: &Caller, input: &CustomerInput
 }
 
 /// Rebuilds the searched text of customers (after an edit or a change of
-/// the rooms they hold), and the name grams of those whose text changed: a
-/// new name always changes the text, so no writer of a name is missed.
+/// the rooms they hold), and the grams of those whose text changed: a new
+/// name always changes the text, so no writer of a name is missed.
 pub async fn refresh_search(db: &impl ConnectionTrait, ids: &[i32]) -> AppResult<()> {
     let rooms = held_rooms(db, ids, false).await?;
-    let mut renamed: Vec<(i32, String)> = Vec::new();
+    let mut changed: Vec<(i32, String, String)> = Vec::new();
     for c in customer::Entity::find().filter(customer::Column::Id.is_in(ids.to_vec())).all(db).await? {
         let phones: Vec<String> = customer_phone::Entity::find()
             .filter(customer_phone::Column::CustomerId.eq(c.id))
@@ -650,14 +650,14 @@ pub async fn refresh_search(db: &impl ConnectionTrait, ids: &[i32]) -> AppResult
         parts.extend(codes.iter().map(String::as_str));
         let text = search::search_text(&parts);
         if text != c.search_text {
-            renamed.push((c.id, c.name.clone()));
+            changed.push((c.id, c.name.clone(), text.clone()));
             let mut am = c.into_active_model();
             am.search_text = Set(text);
             am.update(db).await?;
         }
     }
-    let names: Vec<(i32, &str)> = renamed.iter().map(|(id, n)| (*id, n.as_str())).collect();
-    search::store_name_grams(db, &names).await?;
+    let grams: Vec<(i32, &str, &str)> = changed.iter().map(|(id, name, text)| (*id, name.as_str(), text.as_str())).collect();
+    search::store_grams(db, &grams).await?;
     Ok(())
 }
 
@@ -863,7 +863,7 @@ pub async fn delete(db: &Db, caller: &Caller, id: i32, version: i32) -> AppResul
     }
     let before = views(&*txn, vec![model.clone()]).await?.remove(0);
     delete_children(&*txn, id).await?;
-    search::delete_name_grams(&*txn, &[id]).await?;
+    search::delete_grams(&*txn, &[id]).await?;
     customer::Entity::delete_by_id(id).exec(&*txn).await?;
     tally::shift(&*txn, [(Some((model.org_unit_id, model.enabled)), None)]).await?;
     audit::record(

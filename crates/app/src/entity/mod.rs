@@ -8,6 +8,7 @@ pub mod bank_account;
 pub mod building;
 pub mod building_unit;
 pub mod customer;
+pub mod customer_digit_gram;
 pub mod customer_name_gram;
 pub mod customer_phone;
 pub mod customer_tag;

@@ -169,6 +169,31 @@ async fn search_by_short_names_phone_suffix_room_code_and_id() {
     assert!(html.contains("张伟强") && html.contains("已禁用"));
 }
 
+#[tokio::test]
+async fn four_digits_follow_every_change_of_phones_and_id_numbers() {
+    let app = TestApp::demo().await;
+    let s = app.login("manager").await;
+    let o = office(&s, "君林天下管理处").await;
+    // Whether 邓四位 is among a search's matches (the demo's customers have
+    // digits of their own).
+    let finds = |q: &'static str| {
+        let s = &s;
+        async move { names_found(s, q).await.iter().any(|n| n == "邓四位") }
+    };
+    let c = customer(&s, o, "D-1", "邓四位", "13911112468").await;
+    assert!(finds("2468").await && finds("1111").await, "any four digits of the phone");
+    let body = json!({"org_unit_id": o, "code": "D-1", "name": "邓四位", "kind": "person", "phones": ["13977773579"],
+                      "id_type": "mainland_id", "id_number": id_number("44030519850612003"), "version": c["version"]});
+    let (status, c) = s.put(&format!("/api/v1/customers/{}", c["id"]), body).await;
+    assert_eq!(status, StatusCode::OK, "{c}");
+    assert!(!finds("2468").await, "the old phone is forgotten");
+    assert!(finds("3579").await && finds("0612").await, "the new phone and the ID number (440305198506120031)");
+    assert!(!finds("3113").await, "the ID number's last digits and the phone's first never join");
+    let (status, _) = s.send(Method::DELETE, &format!("/api/v1/customers/{}", c["id"]), json!({"version": c["version"]})).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert!(!finds("3579").await, "a deleted customer's digits go with them");
+}
+
 /// The names found by a search, in code order.
 async fn names_found(s: &Session, q: &str) -> Vec<String> {
     let (status, list) = s.get(&format!("/api/v1/customers?q={q}&per_page=100")).await;

@@ -100,6 +100,22 @@ async fn the_generated_group_is_usable_through_the_api_and_scoped() {
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("P001-01-1-0101"));
 
+    // Four digits are looked up in the digit grams: the same customers as
+    // the substring search of the searched text they replace.
+    let first_phone = owner["phones"][0].as_str().unwrap();
+    for digits in ["0101", "1010", "8888", "0000", "1990", &first_phone[first_phone.len() - 4..]] {
+        let substring = customer::Entity::find()
+            .filter(customer::Column::SearchText.contains(digits))
+            .filter(customer::Column::Enabled.eq(true))
+            .count(&app.db.conn)
+            .await
+            .unwrap();
+        let (_, found) = admin.get(&format!("/api/v1/customers?q={digits}")).await;
+        let listed = app::list::KEYWORD_MATCHES_LISTED;
+        assert_eq!(found["total"].as_u64().unwrap(), substring.min(listed), "{digits}");
+        assert_eq!(found["capped"].as_bool().unwrap_or(false), substring > listed, "{digits}");
+    }
+
     // An office agent logs in with the documented password and sees only
     // the office's projects' orders.
     let agent = app.login("agent001").await;
