@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use sea_orm::{
-    sea_query::{Expr, Order, SelectStatement},
+    sea_query::{ColumnRef, Expr, Order},
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ModelTrait, PaginatorTrait, QueryFilter, QuerySelect, QueryTrait, Select,
 };
 use serde::{Deserialize, Serialize};
@@ -123,9 +123,10 @@ const TOTAL: &str = "list_total";
 /// common four digits (6,000 matches) spent longer copying them than
 /// searching.
 ///
-/// With `cap`, only the newest `cap` matches (by id) are ordered and
-/// counted, and the page says whether more match: the search runs once, in
-/// the read of those ids, and `order` sorts them alone.
+/// With `cap`, only the newest `cap` matches are ordered and counted, read
+/// down `newest_by` (the id, or a column the query equals to it that an
+/// index keeps in order), and the page says whether more match: the search
+/// runs once, in the read of those ids, and `order` sorts them alone.
 pub async fn page_and_total<E: EntityTrait>(
     db: &impl ConnectionTrait,
     query: Select<E>,
@@ -133,13 +134,18 @@ pub async fn page_and_total<E: EntityTrait>(
     id_col: E::Column,
     offset: u64,
     limit: u64,
-    cap: Option<u64>,
+    cap: Option<(u64, ColumnRef)>,
 ) -> Result<Page<E::Model>, DbErr>
 where
     E::Model: Send + Sync,
 {
-    let listed = match cap {
-        Some(cap) => order(E::find().filter(id_col.in_subquery(newest(query.clone(), id_col, 0, cap)))),
+    let newest = |skip: u64, count: u64, by: &ColumnRef| {
+        let mut ids = query.clone().select_only().column(id_col).into_query();
+        ids.order_by(by.clone(), Order::Desc).offset(skip).limit(count);
+        ids
+    };
+    let listed = match &cap {
+        Some((cap, by)) => order(E::find().filter(id_col.in_subquery(newest(0, *cap, by)))),
         None => order(query.clone()),
     };
     let page = listed.clone().select_only().column(id_col).column_as(Expr::cust("COUNT(*) OVER ()"), TOTAL).offset(offset).limit(limit);
@@ -151,7 +157,7 @@ where
     };
     let capped = match cap {
         // Exactly `cap` listed: one more beyond them says whether they are all.
-        Some(cap) if total == cap => db.query_one(db.get_database_backend().build(&newest(query, id_col, cap, 1))).await?.is_some(),
+        Some((cap, by)) if total == cap => db.query_one(db.get_database_backend().build(&newest(cap, 1, &by))).await?.is_some(),
         _ => false,
     };
     let mut rows: HashMap<i32, E::Model> = HashMap::new();
@@ -162,14 +168,6 @@ where
     }
     // A row deleted between the two reads is left out of the page.
     Ok(Page { items: ids.iter().filter_map(|(id, _)| rows.remove(id)).collect(), total, capped })
-}
-
-/// The ids of `count` matches of `query` after the newest `skip`, newest
-/// first: read down the id's order, so a common keyword stops after them.
-fn newest<E: EntityTrait>(query: Select<E>, id_col: E::Column, skip: u64, count: u64) -> SelectStatement {
-    let mut ids = query.select_only().column(id_col).into_query();
-    ids.order_by((E::default(), id_col), Order::Desc).offset(skip).limit(count);
-    ids
 }
 
 /// Escapes `%` and `_` for a `LIKE` pattern (with `\` as the escape

@@ -270,9 +270,6 @@ pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, f: &CustomerFilte
     caller.require("customer.view")?;
     let mut cond = caller.offices_condition(customer::Column::OrgUnitId);
     let keyword = req.keyword();
-    if let Some(k) = &keyword {
-        cond = cond.add(search::matches(db.backend(), k));
-    }
     // The list of every enabled customer in scope, and nothing narrower, has
     // a kept count (`tally`); each filter below says when it narrows it.
     let mut narrowed = keyword.is_some();
@@ -339,8 +336,9 @@ pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, f: &CustomerFilte
     // A keyword's matches come from the search index: counted in the page's
     // own evaluation, the newest `KEYWORD_MATCHES_LISTED` of them unless
     // exported. Other filters are counted on an index alone.
-    if keyword.is_some() {
-        let cap = (!req.export).then_some(KEYWORD_MATCHES_LISTED);
+    if let Some(k) = &keyword {
+        let (query, newest_by) = search::matching(db.backend(), query, k);
+        let cap = (!req.export).then_some((KEYWORD_MATCHES_LISTED, newest_by));
         let page = page_and_total(&db.conn, query, order, customer::Column::Id, req.offset(), req.per_page(), cap).await?;
         return Ok(Page { items: views(&db.conn, page.items).await?, total: page.total, capped: page.capped });
     }

@@ -33,9 +33,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use domain::validation::normalize_text;
 use sea_orm::{
-    sea_query::{extension::postgres::PgExpr, Expr, LikeExpr, Query, SimpleExpr},
+    sea_query::{extension::postgres::PgExpr, ColumnRef, Expr, IntoColumnRef, LikeExpr},
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait, QueryFilter,
+    ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait, JoinType, QueryFilter, QuerySelect, Select,
 };
 
 use crate::{
@@ -185,34 +185,41 @@ pub async fn delete_grams(db: &impl ConnectionTrait, ids: &[i32]) -> Result<(), 
     Ok(())
 }
 
-/// The condition "customer matches the keyword" (see the module comment for
-/// what each length searches).
-pub fn matches(backend: DatabaseBackend, keyword: &str) -> SimpleExpr {
+/// The customers of `select` that match the keyword (see the module
+/// comment for what each length searches), and the column their ids are
+/// best read newest first by. A gram table is joined rather than asked with
+/// `IN`: its index holds a gram's customers in id order, so reading them by
+/// its `customer_id` stops after the newest a capped list needs, where an
+/// `IN` list gathered every match first (30 ms for a four-digit run in
+/// 86,000 customers' birth dates). Each customer has a gram once: the join
+/// adds no rows.
+pub fn matching(backend: DatabaseBackend, select: Select<customer::Entity>, keyword: &str) -> (Select<customer::Entity>, ColumnRef) {
     let k = normalize_text(keyword).to_lowercase();
     if k.chars().count() <= GRAM_MAX {
-        let ids = Query::select()
-            .column(customer_name_gram::Column::CustomerId)
-            .from(customer_name_gram::Entity)
-            .and_where(customer_name_gram::Column::Gram.eq(k))
-            .to_owned();
-        return customer::Column::Id.in_subquery(ids);
+        let grams = customer_name_gram::Entity::belongs_to(customer::Entity)
+            .from(customer_name_gram::Column::CustomerId)
+            .to(customer::Column::Id)
+            .into();
+        let select = select.join_rev(JoinType::InnerJoin, grams).filter(customer_name_gram::Column::Gram.eq(k));
+        return (select, (customer_name_gram::Entity, customer_name_gram::Column::CustomerId).into_column_ref());
     }
     if let Some(gram) = digit_gram_of(&k) {
-        let ids = Query::select()
-            .column(customer_digit_gram::Column::CustomerId)
-            .from(customer_digit_gram::Entity)
-            .and_where(customer_digit_gram::Column::Gram.eq(gram))
-            .to_owned();
-        return customer::Column::Id.in_subquery(ids);
+        let grams = customer_digit_gram::Entity::belongs_to(customer::Entity)
+            .from(customer_digit_gram::Column::CustomerId)
+            .to(customer::Column::Id)
+            .into();
+        let select = select.join_rev(JoinType::InnerJoin, grams).filter(customer_digit_gram::Column::Gram.eq(gram));
+        return (select, (customer_digit_gram::Entity, customer_digit_gram::Column::CustomerId).into_column_ref());
     }
-    match backend {
+    let condition = match backend {
         DatabaseBackend::Sqlite => {
             let phrase = format!("\"{}\"", k.replace('"', "\"\""));
             Expr::cust_with_values("customers.id IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?)", [phrase])
         }
         // Backslash is PostgreSQL's default LIKE escape character.
         _ => Expr::col((customer::Entity, customer::Column::SearchText)).ilike(LikeExpr::new(like_pattern(&k))),
-    }
+    };
+    (select.filter(condition), (customer::Entity, customer::Column::Id).into_column_ref())
 }
 
 #[cfg(test)]
