@@ -235,9 +235,6 @@ impl ListView {
         self.has_actions = self.rows.iter().any(|r| !r.actions.is_empty());
         self.total = page.total;
         self.capped = page.capped;
-        if page.capped {
-            self.note = format!("匹配超过 {} 条，只列出最近建档的 {0} 条；输入更多字符可缩小范围。", thousands(page.total));
-        }
         self.pages = page.total.div_ceil(self.per_page).max(1);
         let per_page = self.per_page.to_string();
         if self.page > 1 {
@@ -257,6 +254,11 @@ impl ListView {
 
     pub fn colspan(&self) -> usize {
         self.columns.len() + usize::from(self.has_actions)
+    }
+
+    /// What a capped list says under its heading.
+    pub fn capped_note(&self) -> String {
+        format!("匹配超过 {} 条，只列出最近建档的 {0} 条；输入更多字符可缩小范围。", thousands(self.total))
     }
 
     pub fn total_text(&self) -> String {

@@ -33,9 +33,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use domain::validation::normalize_text;
 use sea_orm::{
-    sea_query::{extension::postgres::PgExpr, ColumnRef, Expr, IntoColumnRef, LikeExpr},
+    sea_query::{extension::postgres::PgExpr, ColumnRef, Expr, IntoColumnRef, LikeExpr, SimpleExpr},
+    ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait, JoinType, QueryFilter, QuerySelect, Select,
+    ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait, IntoActiveModel, JoinType, QueryFilter, QuerySelect, Select,
 };
 
 use crate::{
@@ -151,27 +152,29 @@ pub async fn store_grams(db: &impl ConnectionTrait, customers: &[(i32, &str, &st
 /// Adds the digit grams of customers (id, searched text) that have none yet
 /// (the migration that fills the table, and `store_grams`).
 pub async fn insert_digit_grams<'a>(db: &impl ConnectionTrait, texts: impl Iterator<Item = (i32, &'a str)>) -> Result<(), DbErr> {
-    let rows: Vec<customer_digit_gram::ActiveModel> = texts
-        .flat_map(|(id, text)| {
-            digit_grams(text).into_iter().map(move |g| customer_digit_gram::ActiveModel { gram: Set(g), customer_id: Set(id) })
-        })
-        .collect();
-    for chunk in rows.chunks(GRAM_CHUNK) {
-        customer_digit_gram::Entity::insert_many(chunk.to_vec()).exec_without_returning(db).await?;
-    }
-    Ok(())
+    let rows = texts.flat_map(|(id, text)| {
+        digit_grams(text).into_iter().map(move |g| customer_digit_gram::ActiveModel { gram: Set(g), customer_id: Set(id) })
+    });
+    insert_in_chunks(db, rows.collect()).await
 }
 
 /// Adds the name grams of customers that have none yet (the migration that
 /// fills the table, and `store_grams`).
 pub async fn insert_name_grams<'a>(db: &impl ConnectionTrait, names: impl Iterator<Item = (i32, &'a str)>) -> Result<(), DbErr> {
-    let rows: Vec<customer_name_gram::ActiveModel> = names
-        .flat_map(|(id, name)| {
-            name_grams(name).into_iter().map(move |g| customer_name_gram::ActiveModel { gram: Set(g), customer_id: Set(id) })
-        })
-        .collect();
+    let rows = names.flat_map(|(id, name)| {
+        name_grams(name).into_iter().map(move |g| customer_name_gram::ActiveModel { gram: Set(g), customer_id: Set(id) })
+    });
+    insert_in_chunks(db, rows.collect()).await
+}
+
+/// Inserts gram rows `GRAM_CHUNK` to a statement.
+async fn insert_in_chunks<A>(db: &impl ConnectionTrait, rows: Vec<A>) -> Result<(), DbErr>
+where
+    A: ActiveModelTrait,
+    <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+{
     for chunk in rows.chunks(GRAM_CHUNK) {
-        customer_name_gram::Entity::insert_many(chunk.to_vec()).exec_without_returning(db).await?;
+        A::Entity::insert_many(chunk.to_vec()).exec_without_returning(db).await?;
     }
     Ok(())
 }
@@ -196,20 +199,12 @@ pub async fn delete_grams(db: &impl ConnectionTrait, ids: &[i32]) -> Result<(), 
 pub fn matching(backend: DatabaseBackend, select: Select<customer::Entity>, keyword: &str) -> (Select<customer::Entity>, ColumnRef) {
     let k = normalize_text(keyword).to_lowercase();
     if k.chars().count() <= GRAM_MAX {
-        let grams = customer_name_gram::Entity::belongs_to(customer::Entity)
-            .from(customer_name_gram::Column::CustomerId)
-            .to(customer::Column::Id)
-            .into();
-        let select = select.join_rev(JoinType::InnerJoin, grams).filter(customer_name_gram::Column::Gram.eq(k));
-        return (select, (customer_name_gram::Entity, customer_name_gram::Column::CustomerId).into_column_ref());
+        use customer_name_gram::Column as G;
+        return joined_grams(select, G::Gram.eq(k), G::CustomerId);
     }
     if let Some(gram) = digit_gram_of(&k) {
-        let grams = customer_digit_gram::Entity::belongs_to(customer::Entity)
-            .from(customer_digit_gram::Column::CustomerId)
-            .to(customer::Column::Id)
-            .into();
-        let select = select.join_rev(JoinType::InnerJoin, grams).filter(customer_digit_gram::Column::Gram.eq(gram));
-        return (select, (customer_digit_gram::Entity, customer_digit_gram::Column::CustomerId).into_column_ref());
+        use customer_digit_gram::Column as G;
+        return joined_grams(select, G::Gram.eq(gram), G::CustomerId);
     }
     let condition = match backend {
         DatabaseBackend::Sqlite => {
@@ -220,6 +215,18 @@ pub fn matching(backend: DatabaseBackend, select: Select<customer::Entity>, keyw
         _ => Expr::col((customer::Entity, customer::Column::SearchText)).ilike(LikeExpr::new(like_pattern(&k))),
     };
     (select.filter(condition), (customer::Entity, customer::Column::Id).into_column_ref())
+}
+
+/// The customers of `select` that have the gram of a gram table (`gram`,
+/// a condition on its gram column), joined by the table's `customer_id`,
+/// and that column to read the newest by.
+fn joined_grams<G>(select: Select<customer::Entity>, gram: SimpleExpr, customer_id: G) -> (Select<customer::Entity>, ColumnRef)
+where
+    G: ColumnTrait,
+    G::EntityName: EntityTrait<Column = G>,
+{
+    let grams = G::EntityName::belongs_to(customer::Entity).from(customer_id).to(customer::Column::Id).into();
+    (select.join_rev(JoinType::InnerJoin, grams).filter(gram), (G::EntityName::default(), customer_id).into_column_ref())
 }
 
 #[cfg(test)]
