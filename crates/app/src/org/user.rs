@@ -117,6 +117,13 @@ async fn views(db: &impl ConnectionTrait, users: Vec<user::Model>) -> AppResult<
         .collect())
 }
 
+/// How many enabled accounts the caller's units have (the workbench's count), without reading them.
+pub async fn count_enabled(db: &Db, caller: &Caller) -> AppResult<u64> {
+    caller.require("user.view")?;
+    let cond = caller.units_condition(user::Column::OrgUnitId).add(user::Column::Enabled.eq(true));
+    Ok(user::Entity::find().filter(cond).count(&db.conn).await?)
+}
+
 pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, f: &UserFilter) -> AppResult<Page<UserView>> {
     caller.require("user.view")?;
     let mut cond = caller.units_condition(user::Column::OrgUnitId);

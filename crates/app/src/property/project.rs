@@ -78,6 +78,11 @@ pub async fn in_scope(db: &Db, caller: &Caller) -> AppResult<Vec<Project>> {
         .await?)
 }
 
+/// How many projects the caller may see (the workbench's count), without reading them.
+pub async fn count_in_scope(db: &Db, caller: &Caller) -> AppResult<u64> {
+    Ok(project::Entity::find().filter(caller.projects_condition(project::Column::Id)).count(&db.conn).await?)
+}
+
 pub async fn get(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> AppResult<Project> {
     caller.require("property.view")?;
     project::Entity::find_by_id(id).filter(caller.projects_condition(project::Column::Id)).one(db).await?.ok_or(AppError::NotFound)

@@ -7,7 +7,7 @@ pub mod measures;
 use app::{
     messaging::announcement::{self, AnnouncementView},
     occupancy::{self, LeaseDue},
-    org::user::{self, UserFilter},
+    org::user,
     PageRequest,
 };
 use askama::Template;
@@ -94,17 +94,11 @@ async fn gather(st: &SharedState, c: &app::Caller) -> Result<WorkbenchBody, app:
     let announcements = announcement::for_workbench(&st.db, c, 8).await?;
     let mut stats = vec![Stat {
         label: "可访问项目",
-        value: if c.is_superuser() {
-            app::property::project::in_scope(&st.db, c).await?.len() as u64
-        } else {
-            c.scope.projects.len() as u64
-        },
+        value: if c.is_superuser() { app::property::project::count_in_scope(&st.db, c).await? } else { c.scope.projects.len() as u64 },
         href: "/property/projects",
     }];
     if c.can("user.view") {
-        let one = PageRequest { per_page: Some(1), ..Default::default() };
-        let total = user::list(&st.db, c, &one, &UserFilter { enabled: Some("1".into()), ..Default::default() }).await?.total;
-        stats.push(Stat { label: "在用账号", value: total, href: "/system/users" });
+        stats.push(Stat { label: "在用账号", value: user::count_enabled(&st.db, c).await?, href: "/system/users" });
     }
     let leases_ending = if c.can("occupancy.view") { occupancy::leases_ending(&st.db, c, 30, 10).await? } else { vec![] };
     if c.can("customer.view") {

@@ -59,6 +59,33 @@ async fn the_workbench_counts_customers_and_expiring_leases_in_scope() {
 }
 
 #[tokio::test]
+async fn the_workbench_counts_projects_and_enabled_accounts_as_the_lists_do() {
+    let app = TestApp::demo().await;
+    let admin = app.login("admin").await;
+    let (_, before) = admin.get("/api/v1/workbench").await;
+    let (_, projects) = admin.get("/api/v1/projects?per_page=1").await;
+    let (_, enabled) = admin.get("/api/v1/users?enabled=1&per_page=1").await;
+    assert_eq!(stat(&before, "可访问项目"), projects["total"].as_u64().unwrap());
+    assert_eq!(stat(&before, "在用账号"), enabled["total"].as_u64().unwrap());
+
+    let (_, users) = admin.get("/api/v1/users?q=gz_agent").await;
+    let gz = users["items"].as_array().unwrap().iter().find(|u| u["username"] == "gz_agent").unwrap().clone();
+    let (status, res) = admin.post(&format!("/api/v1/users/{}/disable", gz["id"]), json!({"version": gz["version"]})).await;
+    assert_eq!(status, StatusCode::OK, "{res}");
+    let (_, after) = admin.get("/api/v1/workbench").await;
+    assert_eq!(stat(&after, "在用账号"), stat(&before, "在用账号") - 1, "a disabled account is not counted");
+
+    // A company's manager counts the accounts and projects of their company only.
+    let manager = app.login("manager").await;
+    let (_, theirs) = manager.get("/api/v1/workbench").await;
+    let (_, their_users) = manager.get("/api/v1/users?enabled=1&per_page=1").await;
+    let (_, their_projects) = manager.get("/api/v1/projects?per_page=1").await;
+    assert_eq!(stat(&theirs, "在用账号"), their_users["total"].as_u64().unwrap());
+    assert!(stat(&theirs, "在用账号") < stat(&after, "在用账号"));
+    assert_eq!(stat(&theirs, "可访问项目"), their_projects["total"].as_u64().unwrap());
+}
+
+#[tokio::test]
 async fn the_order_list_filters_by_the_day_it_was_reported() {
     let app = TestApp::demo().await;
     let agent = app.login("agent").await;
