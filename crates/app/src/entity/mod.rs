@@ -45,5 +45,6 @@ pub mod work_order;
 pub mod work_order_event;
 pub mod work_order_material;
 pub mod work_order_photo;
+pub mod work_order_state_tally;
 pub mod work_order_tally;
 pub mod work_order_tally_zone;

@@ -25,6 +25,7 @@ mod m20261205_000021_order_project_created_index;
 mod m20261206_000022_order_tallies;
 mod m20261207_000023_order_project_next_due_index;
 mod m20261207_000024_customer_digit_grams;
+mod m20261208_000025_order_state_tallies;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000022_order_tallies::Migration),
             Box::new(m20261207_000023_order_project_next_due_index::Migration),
             Box::new(m20261207_000024_customer_digit_grams::Migration),
+            Box::new(m20261208_000025_order_state_tallies::Migration),
         ]
     }
 }

@@ -88,7 +88,8 @@ pub async fn queue(db: &Db, caller: &Caller, req: &PageRequest, f: &QueueFilter)
 /// How many orders wait for a visit in the caller's projects (the workbench).
 pub async fn pending_count(db: &Db, caller: &Caller) -> AppResult<u64> {
     caller.require("visit.view")?;
-    Ok(work_order::Entity::find().filter(waiting(caller)).count(&db.conn).await?)
+    // The queue is the orders accepted and not yet visited (`waiting`).
+    crate::workorder::tally::in_state(db, caller, WorkOrderState::Accepted).await
 }
 
 async fn items(db: &Db, rows: Vec<work_order::Model>) -> AppResult<Vec<QueueItem>> {

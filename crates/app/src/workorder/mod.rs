@@ -330,6 +330,15 @@ fn filter_condition(caller: &Caller, f: &WorkOrderFilter) -> AppResult<Condition
     Ok(cond)
 }
 
+/// How many orders the caller sees in `state` now, from the kept counts
+/// (the workbench's 待派工工单); one who only handles orders counts their own.
+pub async fn count_in_state(db: &Db, caller: &Caller, state: WorkOrderState) -> AppResult<u64> {
+    if caller.can("workorder.view") {
+        return tally::in_state(db, caller, state).await;
+    }
+    count(db, caller, &WorkOrderFilter { state: Some(state.code().into()), mine: true, ..Default::default() }).await
+}
+
 /// The earliest unmet due time of an open order: what breaches next.
 pub fn next_due(o: &WorkOrder) -> Option<DateTime<Utc>> {
     earliest_unmet(o.response_due, o.responded_at, o.onsite_due, o.arrived_at, o.complete_due)

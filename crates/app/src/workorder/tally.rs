@@ -11,6 +11,10 @@
 //! the clock alone: open orders past their completion due time, which the
 //! report reads from the orders' `next_due` index.
 //!
+//! The same writes keep how many of each project's orders are in each state
+//! now (`work_order_state_tallies`), for the workbench's counts of orders
+//! waiting for a dispatch or a return visit ([`in_state`]).
+//!
 //! A month is local to the configured time zone, so the zone the tallies
 //! were counted in is kept with them; [`keep_in_zone`] counts them again
 //! from the orders when the server starts in another zone, or finds none.
@@ -31,7 +35,7 @@ use sea_orm::{
 
 use super::WorkOrder;
 use crate::{
-    entity::{work_order, work_order_tally, work_order_tally_zone},
+    entity::{work_order, work_order_state_tally, work_order_tally, work_order_tally_zone},
     report::measures::month_of_creation,
     AppError, AppResult, Caller, Db,
 };
@@ -89,28 +93,67 @@ pub(crate) async fn shift<'a>(
     tz: Tz,
     changes: impl IntoIterator<Item = (Option<&'a WorkOrder>, Option<&'a WorkOrder>)>,
 ) -> AppResult<()> {
-    // In key order: two writers that touch the same rows lock them in the
-    // same order on PostgreSQL, so they queue instead of deadlocking.
-    let mut deltas: BTreeMap<(i32, String), Counts> = BTreeMap::new();
+    // In key order, the months' rows before the states': two writers that
+    // touch the same rows lock them in the same order on PostgreSQL, so
+    // they queue instead of deadlocking.
+    let mut months: BTreeMap<(i32, String), Counts> = BTreeMap::new();
+    let mut states: BTreeMap<(i32, String), i64> = BTreeMap::new();
     for (before, after) in changes {
         for (order, sign) in [(before, -1), (after, 1)] {
-            if let Some((key, counts)) = order.and_then(|o| counted(tz, o)) {
-                let delta = deltas.entry(key).or_default();
+            let Some(o) = order else { continue };
+            *states.entry((o.project_id, o.state.clone())).or_default() += sign;
+            if let Some((key, counts)) = counted(tz, o) {
+                let delta = months.entry(key).or_default();
                 for (d, c) in delta.iter_mut().zip(counts) {
                     *d += sign * c;
                 }
             }
         }
     }
-    let rows: Vec<work_order_tally::ActiveModel> =
-        deltas.into_iter().filter(|(_, d)| d.iter().any(|n| *n != 0)).map(|((project, month), d)| delta_row(project, month, d)).collect();
+    let months: Vec<work_order_tally::ActiveModel> =
+        months.into_iter().filter(|(_, d)| d.iter().any(|n| *n != 0)).map(|((project, month), d)| delta_row(project, month, d)).collect();
+    if !months.is_empty() {
+        let add = COUNTS.map(|c| (c, Expr::col((work_order_tally::Entity, c)).add(Expr::cust(format!("excluded.{}", c.as_str())))));
+        let upsert = OnConflict::columns([work_order_tally::Column::ProjectId, work_order_tally::Column::Month]).values(add).to_owned();
+        work_order_tally::Entity::insert_many(months).on_conflict(upsert).exec_without_returning(db).await?;
+    }
+    shift_states(db, states).await
+}
+
+/// Adds each delta to its project's count of orders in that state.
+async fn shift_states(db: &impl ConnectionTrait, deltas: BTreeMap<(i32, String), i64>) -> AppResult<()> {
+    use work_order_state_tally::Column as S;
+    let rows: Vec<work_order_state_tally::ActiveModel> = deltas
+        .into_iter()
+        .filter(|(_, d)| *d != 0)
+        .map(|((project_id, state), orders)| work_order_state_tally::ActiveModel {
+            project_id: Set(project_id),
+            state: Set(state),
+            orders: Set(orders),
+        })
+        .collect();
     if rows.is_empty() {
         return Ok(());
     }
-    let add = COUNTS.map(|c| (c, Expr::col((work_order_tally::Entity, c)).add(Expr::cust(format!("excluded.{}", c.as_str())))));
-    let upsert = OnConflict::columns([work_order_tally::Column::ProjectId, work_order_tally::Column::Month]).values(add).to_owned();
-    work_order_tally::Entity::insert_many(rows).on_conflict(upsert).exec_without_returning(db).await?;
+    let add = Expr::col((work_order_state_tally::Entity, S::Orders)).add(Expr::cust("excluded.orders"));
+    let upsert = OnConflict::columns([S::ProjectId, S::State]).value(S::Orders, add).to_owned();
+    work_order_state_tally::Entity::insert_many(rows).on_conflict(upsert).exec_without_returning(db).await?;
     Ok(())
+}
+
+/// How many orders of the caller's projects are in `state` now.
+pub async fn in_state(db: &Db, caller: &Caller, state: WorkOrderState) -> AppResult<u64> {
+    use work_order_state_tally::Column as S;
+    let sum: Option<Option<i64>> = work_order_state_tally::Entity::find()
+        .select_only()
+        // PostgreSQL sums a BIGINT as NUMERIC; the cast keeps one integer type.
+        .expr(Func::cast_as(Func::sum(Expr::col(S::Orders)), Alias::new("BIGINT")))
+        .filter(S::State.eq(state.code()))
+        .filter(caller.projects_condition(S::ProjectId))
+        .into_tuple()
+        .one(&db.conn)
+        .await?;
+    Ok(sum.flatten().map_or(0, |n| u64::try_from(n).unwrap_or_default()))
 }
 
 /// `COALESCE(SUM(CASE WHEN cond THEN 1 ELSE 0 END), 0)`: how many orders of
@@ -143,7 +186,7 @@ pub(crate) fn sums(select: Select<work_order::Entity>) -> Select<work_order::Ent
     COUNTS.into_iter().zip(columns).fold(select, |s, (name, expr)| s.expr_as(expr, name.as_str()))
 }
 
-/// Counts every tally again from the orders, in the zone given, in one
+/// Counts every month's tally again from the orders, in the zone given, in one
 /// transaction (a few seconds for a million orders).
 pub async fn rebuild(db: &Db, tz: Tz) -> AppResult<()> {
     use work_order::Column as C;

@@ -133,12 +133,7 @@ async fn gather(st: &SharedState, c: &app::Caller) -> Result<WorkbenchBody, app:
                 }),
         );
         if c.can("workorder.dispatch") {
-            let waiting = app::workorder::count(
-                &st.db,
-                c,
-                &app::workorder::WorkOrderFilter { state: Some("pending_dispatch".into()), ..Default::default() },
-            )
-            .await?;
+            let waiting = app::workorder::count_in_state(&st.db, c, domain::workorder::WorkOrderState::PendingDispatch).await?;
             stats.push(Stat { label: "待派工工单", value: waiting, href: "/workorders?state=pending_dispatch" });
         }
     }

@@ -60,6 +60,13 @@ async fn scale_s_generates_a_whole_valid_group_deterministically() {
     assert!(counts["回访"] > counts["工单"] / 2, "visits: {counts:?}");
     assert_eq!(counts["账号"], 1 + 4 * 4, "admin and per office one agent and three engineers");
     app.assert_customer_counts_kept().await;
+    let states = app.assert_order_state_counts_kept().await;
+    assert!(states.len() > 8 * 5, "orders of every project in many states: {states:?}");
+    // The upgrade that brought the per-state counts filled them from the orders stored.
+    use sea_orm_migration::MigratorTrait;
+    app::migration::Migrator::down(&app.db.conn, Some(1)).await.unwrap();
+    app::migration::Migrator::up(&app.db.conn, None).await.unwrap();
+    assert_eq!(app.assert_order_state_counts_kept().await, states);
 
     // Resold rooms: the earlier owner's occupancy was ended by the new owner's move-in.
     let ended = occupancy::Entity::find().filter(occupancy::Column::EndDate.is_not_null()).count(&app.db.conn).await.unwrap();

@@ -112,6 +112,26 @@ impl TestApp {
         let kept = by_office("SELECT org_unit_id AS office, enabled AS n FROM customer_tallies WHERE enabled <> 0").await;
         assert_eq!(kept, counted, "kept counts by office");
     }
+
+    /// The kept counts of orders per project and state
+    /// (`work_order_state_tallies`) are the orders themselves; gives them.
+    pub async fn assert_order_state_counts_kept(&self) -> BTreeMap<(i32, String), i64> {
+        let by_state = |sql: &'static str| async move {
+            let rows = self.db.conn.query_all(Statement::from_string(self.db.conn.get_database_backend(), sql)).await.unwrap();
+            rows.iter()
+                .map(|r| {
+                    (
+                        (r.try_get::<i32>("", "project_id").unwrap(), r.try_get::<String>("", "state").unwrap()),
+                        r.try_get::<i64>("", "n").unwrap(),
+                    )
+                })
+                .collect::<BTreeMap<_, _>>()
+        };
+        let counted = by_state("SELECT project_id, state, CAST(COUNT(*) AS BIGINT) AS n FROM work_orders GROUP BY project_id, state").await;
+        let kept = by_state("SELECT project_id, state, orders AS n FROM work_order_state_tallies WHERE orders <> 0").await;
+        assert_eq!(kept, counted, "kept counts by project and state");
+        kept
+    }
 }
 
 /// A logged-in client of the server at `base`.

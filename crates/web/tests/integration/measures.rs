@@ -465,6 +465,10 @@ async fn kept_tallies(app: &TestApp) -> Vec<work_order_tally::Model> {
     rows
 }
 
+fn stat(workbench: &Value, label: &str) -> Value {
+    workbench["stats"].as_array().unwrap().iter().find(|s| s["label"] == label).unwrap_or_else(|| panic!("no {label}"))["value"].clone()
+}
+
 async fn visit(w: &World, o: &Value, satisfaction: &str, follow_up: &str) -> Value {
     let body = json!({"work_order_id": o["id"], "version": o["version"], "method": "phone", "satisfaction": satisfaction, "follow_up": follow_up, "content": "维修后仍有问题"});
     let (status, v) = w.manager.post("/api/v1/return-visits", body).await;
@@ -524,6 +528,23 @@ async fn the_kept_tallies_follow_every_step_of_an_orders_life() {
     am.complete_due = Set(Some(Utc::now() - chrono::Duration::hours(1)));
     am.update(&w.app.db.conn).await.unwrap();
 
+    // Accepted, waiting for its return visit.
+    let o = act(&eng, started(new("JLHT", "水电").await).await, "complete", json!({"result": "已修复"})).await;
+    act(&w.manager, o, "customer_accept", json!({})).await;
+
+    let states = w.app.assert_order_state_counts_kept().await;
+    assert!(states.keys().any(|(_, s)| s == "accepted") && states.keys().any(|(_, s)| s == "pending_dispatch"), "{states:?}");
+    let (_, bench) = w.manager.get("/api/v1/workbench").await;
+    let (_, waiting) = w.manager.get("/api/v1/work-orders?state=pending_dispatch&per_page=1").await;
+    let (_, queue) = w.manager.get("/api/v1/return-visits/queue?per_page=1").await;
+    assert_eq!(stat(&bench, "待派工工单"), waiting["total"], "{bench}");
+    assert_eq!(stat(&bench, "待回访工单"), queue["total"], "{bench}");
+    assert_eq!(queue["total"], 1);
+    let gz = w.app.login("gz_agent").await;
+    let (_, theirs) = gz.get("/api/v1/workbench").await;
+    assert_eq!(stat(&theirs, "待派工工单"), 0, "another company's orders are not counted");
+    assert_eq!(stat(&theirs, "待回访工单"), 0);
+
     let kept = kept_tallies(&w.app).await;
     assert_eq!(kept.len(), 2, "a row for each project this month: {kept:?}");
     app::workorder::tally::rebuild(&w.app.db, chrono_tz::Asia::Shanghai).await.unwrap();
@@ -537,12 +558,12 @@ async fn the_kept_tallies_follow_every_step_of_an_orders_life() {
     for other in ["month", "category", "engineer"] {
         assert_eq!(total(other).await, by_project, "by {other}");
     }
-    assert_eq!(by_project["orders"], 5, "{by_project}");
-    assert_eq!(by_project["completed"], 2);
+    assert_eq!(by_project["orders"], 6, "{by_project}");
+    assert_eq!(by_project["completed"], 3);
     assert_eq!(by_project["overdue"], 1, "the open order past due");
-    assert_eq!(by_project["timeliness"]["text"], "66.7%");
-    assert_eq!(by_project["first_time_fix"]["text"], "50.0%");
-    assert_eq!(by_project["return_visit"]["text"], "100.0%");
+    assert_eq!(by_project["timeliness"]["text"], "75.0%");
+    assert_eq!(by_project["first_time_fix"]["text"], "66.7%");
+    assert_eq!(by_project["return_visit"]["text"], "66.7%", "the accepted order is not visited yet");
     assert_eq!(by_project["satisfaction"]["text"], "50.0%");
     let (_, bench) = w.manager.get("/api/v1/workbench").await;
     assert_eq!(bench["service_measures"], by_project, "the workbench's card");
