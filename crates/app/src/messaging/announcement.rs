@@ -7,6 +7,7 @@ use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait,
 };
 use serde::{Deserialize, Serialize};
 
@@ -53,6 +54,9 @@ pub struct AnnouncementView {
 }
 
 async fn views(db: &impl ConnectionTrait, rows: Vec<announcement::Model>) -> AppResult<Vec<AnnouncementView>> {
+    if rows.is_empty() {
+        return Ok(vec![]);
+    }
     let targets = announcement_target::Entity::find()
         .filter(announcement_target::Column::AnnouncementId.is_in(rows.iter().map(|a| a.id).collect::<Vec<_>>()))
         .all(db)
@@ -119,16 +123,14 @@ pub async fn get(db: &Db, caller: &Caller, id: i32) -> AppResult<AnnouncementVie
 pub async fn for_workbench(db: &Db, caller: &Caller, limit: u64) -> AppResult<Vec<AnnouncementView>> {
     let me = org_unit::Entity::find_by_id(caller.org_unit_id).one(&db.conn).await?.ok_or(AppError::NotFound)?;
     let lineage: Vec<i32> = me.path.split('/').filter_map(|s| s.parse().ok()).collect();
-    let ids: Vec<i32> = announcement_target::Entity::find()
+    let addressed = announcement_target::Entity::find()
         .select_only()
         .column(announcement_target::Column::AnnouncementId)
         .filter(announcement_target::Column::OrgUnitId.is_in(lineage))
-        .into_tuple()
-        .all(&db.conn)
-        .await?;
+        .into_query();
     let now = Utc::now();
     let rows = announcement::Entity::find()
-        .filter(announcement::Column::Id.is_in(ids))
+        .filter(announcement::Column::Id.in_subquery(addressed))
         .filter(announcement::Column::Status.eq(AnnouncementStatus::Published.code()))
         .filter(announcement::Column::PublishFrom.lte(now))
         .filter(Condition::any().add(announcement::Column::PublishTo.is_null()).add(announcement::Column::PublishTo.gt(now)))
