@@ -174,7 +174,7 @@ pub async fn held_rooms(db: &impl ConnectionTrait, customer_ids: &[i32], history
         q = q.filter(occupancy::Column::EndDate.is_null());
     }
     let occs = q.order_by_desc(occupancy::Column::StartDate).order_by_desc(occupancy::Column::Id).all(db).await?;
-    let codes = labels_by_id::<room::Entity>(db, room::Column::Id, occs.iter().map(|o| o.room_id), |r| (r.id, r.code)).await?;
+    let codes = labels_by_id::<room::Entity>(db, room::Column::Id, room::Column::Code, occs.iter().map(|o| o.room_id)).await?;
     let mut out: BTreeMap<i32, Vec<HeldRoom>> = BTreeMap::new();
     for o in occs {
         out.entry(o.customer_id).or_default().push(HeldRoom {
@@ -195,7 +195,7 @@ pub async fn held_rooms(db: &impl ConnectionTrait, customer_ids: &[i32], history
 async fn views(db: &impl ConnectionTrait, rows: Vec<Customer>) -> AppResult<Vec<CustomerView>> {
     let ids: Vec<i32> = rows.iter().map(|c| c.id).collect();
     let offices =
-        labels_by_id::<org_unit::Entity>(db, org_unit::Column::Id, rows.iter().map(|c| c.org_unit_id), |u| (u.id, u.name)).await?;
+        labels_by_id::<org_unit::Entity>(db, org_unit::Column::Id, org_unit::Column::Name, rows.iter().map(|c| c.org_unit_id)).await?;
     let phones = customer_phone::Entity::find()
         .filter(customer_phone::Column::CustomerId.is_in(ids.clone()))
         .order_by_asc(customer_phone::Column::SortOrder)

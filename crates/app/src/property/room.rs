@@ -84,14 +84,17 @@ pub struct RoomFilter {
 
 async fn views(db: &impl ConnectionTrait, rooms: Vec<Room>) -> AppResult<Vec<RoomView>> {
     let projects =
-        labels_by_id::<project_e::Entity>(db, project_e::Column::Id, rooms.iter().map(|r| r.project_id), |p| (p.id, p.name)).await?;
+        labels_by_id::<project_e::Entity>(db, project_e::Column::Id, project_e::Column::Name, rooms.iter().map(|r| r.project_id)).await?;
     let buildings =
-        labels_by_id::<building_e::Entity>(db, building_e::Column::Id, rooms.iter().map(|r| r.building_id), |b| (b.id, b.name)).await?;
-    let units =
-        labels_by_id::<building_unit::Entity>(db, building_unit::Column::Id, rooms.iter().filter_map(|r| r.building_unit_id), |u| {
-            (u.id, u.code)
-        })
-        .await?;
+        labels_by_id::<building_e::Entity>(db, building_e::Column::Id, building_e::Column::Name, rooms.iter().map(|r| r.building_id))
+            .await?;
+    let units = labels_by_id::<building_unit::Entity>(
+        db,
+        building_unit::Column::Id,
+        building_unit::Column::Code,
+        rooms.iter().filter_map(|r| r.building_unit_id),
+    )
+    .await?;
     Ok(rooms
         .into_iter()
         .map(|r| RoomView {

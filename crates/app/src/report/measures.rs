@@ -398,8 +398,8 @@ async fn labels(db: &Db, group_by: GroupBy, keys: &[&Key]) -> AppResult<BTreeMap
         Key::Text(_) => None,
     });
     match group_by {
-        GroupBy::Project => labels_by_id::<project::Entity>(&db.conn, project::Column::Id, ids, |p| (p.id, p.name)).await,
-        GroupBy::Engineer => labels_by_id::<user::Entity>(&db.conn, user::Column::Id, ids, |u| (u.id, u.display_name)).await,
+        GroupBy::Project => labels_by_id::<project::Entity>(&db.conn, project::Column::Id, project::Column::Name, ids).await,
+        GroupBy::Engineer => labels_by_id::<user::Entity>(&db.conn, user::Column::Id, user::Column::DisplayName, ids).await,
         GroupBy::Category | GroupBy::Month => Ok(BTreeMap::new()),
     }
 }

@@ -46,12 +46,17 @@ pub struct VisitView {
 
 async fn views(db: &impl ConnectionTrait, rows: Vec<Visit>) -> AppResult<Vec<VisitView>> {
     let customers =
-        labels_by_id::<customer::Entity>(db, customer::Column::Id, rows.iter().filter_map(|v| v.customer_id), |c| (c.id, c.name)).await?;
-    let projects =
-        labels_by_id::<project::Entity>(db, project::Column::Id, rows.iter().filter_map(|v| v.project_id), |p| (p.id, p.name)).await?;
-    let orders =
-        labels_by_id::<work_order::Entity>(db, work_order::Column::Id, rows.iter().filter_map(|v| v.work_order_id), |o| (o.id, o.number))
+        labels_by_id::<customer::Entity>(db, customer::Column::Id, customer::Column::Name, rows.iter().filter_map(|v| v.customer_id))
             .await?;
+    let projects =
+        labels_by_id::<project::Entity>(db, project::Column::Id, project::Column::Name, rows.iter().filter_map(|v| v.project_id)).await?;
+    let orders = labels_by_id::<work_order::Entity>(
+        db,
+        work_order::Column::Id,
+        work_order::Column::Number,
+        rows.iter().filter_map(|v| v.work_order_id),
+    )
+    .await?;
     let name = |map: &std::collections::BTreeMap<i32, String>, id: Option<i32>| id.and_then(|i| map.get(&i).cloned()).unwrap_or_default();
     Ok(rows
         .into_iter()

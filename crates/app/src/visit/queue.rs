@@ -94,12 +94,14 @@ pub async fn pending_count(db: &Db, caller: &Caller) -> AppResult<u64> {
 
 async fn items(db: &Db, rows: Vec<work_order::Model>) -> AppResult<Vec<QueueItem>> {
     let c = &db.conn;
-    let projects = labels_by_id::<project::Entity>(c, project::Column::Id, rows.iter().map(|o| o.project_id), |p| (p.id, p.name)).await?;
-    let rooms = labels_by_id::<room::Entity>(c, room::Column::Id, rows.iter().filter_map(|o| o.room_id), |r| (r.id, r.code)).await?;
+    let projects =
+        labels_by_id::<project::Entity>(c, project::Column::Id, project::Column::Name, rows.iter().map(|o| o.project_id)).await?;
+    let rooms = labels_by_id::<room::Entity>(c, room::Column::Id, room::Column::Code, rows.iter().filter_map(|o| o.room_id)).await?;
     let customers =
-        labels_by_id::<customer::Entity>(c, customer::Column::Id, rows.iter().filter_map(|o| o.customer_id), |x| (x.id, x.name)).await?;
+        labels_by_id::<customer::Entity>(c, customer::Column::Id, customer::Column::Name, rows.iter().filter_map(|o| o.customer_id))
+            .await?;
     let users =
-        labels_by_id::<user::Entity>(c, user::Column::Id, rows.iter().filter_map(|o| o.assignee_id), |u| (u.id, u.display_name)).await?;
+        labels_by_id::<user::Entity>(c, user::Column::Id, user::Column::DisplayName, rows.iter().filter_map(|o| o.assignee_id)).await?;
     let mut accepted: BTreeMap<i32, DateTime<Utc>> = BTreeMap::new();
     if !rows.is_empty() {
         for e in work_order_event::Entity::find()

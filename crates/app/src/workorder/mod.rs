@@ -148,12 +148,14 @@ pub fn kind_label(k: &str) -> &'static str {
 }
 
 async fn views(db: &impl ConnectionTrait, rows: Vec<WorkOrder>, with_events: bool) -> AppResult<Vec<WorkOrderView>> {
-    let projects = labels_by_id::<project::Entity>(db, project::Column::Id, rows.iter().map(|o| o.project_id), |p| (p.id, p.name)).await?;
-    let rooms = labels_by_id::<room::Entity>(db, room::Column::Id, rows.iter().filter_map(|o| o.room_id), |r| (r.id, r.code)).await?;
+    let projects =
+        labels_by_id::<project::Entity>(db, project::Column::Id, project::Column::Name, rows.iter().map(|o| o.project_id)).await?;
+    let rooms = labels_by_id::<room::Entity>(db, room::Column::Id, room::Column::Code, rows.iter().filter_map(|o| o.room_id)).await?;
     let customers =
-        labels_by_id::<customer::Entity>(db, customer::Column::Id, rows.iter().filter_map(|o| o.customer_id), |c| (c.id, c.name)).await?;
+        labels_by_id::<customer::Entity>(db, customer::Column::Id, customer::Column::Name, rows.iter().filter_map(|o| o.customer_id))
+            .await?;
     let users =
-        labels_by_id::<user::Entity>(db, user::Column::Id, rows.iter().filter_map(|o| o.assignee_id), |u| (u.id, u.display_name)).await?;
+        labels_by_id::<user::Entity>(db, user::Column::Id, user::Column::DisplayName, rows.iter().filter_map(|o| o.assignee_id)).await?;
     let now = Utc::now();
     let mut out = Vec::with_capacity(rows.len());
     for o in rows {

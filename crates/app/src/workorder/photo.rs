@@ -200,7 +200,7 @@ pub async fn list(db: &Db, caller: &Caller, order_id: i32) -> AppResult<Vec<Phot
         .all(&db.conn)
         .await?;
     let names =
-        labels_by_id::<user::Entity>(&db.conn, user::Column::Id, rows.iter().map(|p| p.uploaded_by), |u| (u.id, u.display_name)).await?;
+        labels_by_id::<user::Entity>(&db.conn, user::Column::Id, user::Column::DisplayName, rows.iter().map(|p| p.uploaded_by)).await?;
     Ok(rows
         .into_iter()
         .map(|p| PhotoView {
