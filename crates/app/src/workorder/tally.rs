@@ -186,8 +186,9 @@ pub(crate) fn sums(select: Select<work_order::Entity>) -> Select<work_order::Ent
     COUNTS.into_iter().zip(columns).fold(select, |s, (name, expr)| s.expr_as(expr, name.as_str()))
 }
 
-/// Counts every month's tally again from the orders, in the zone given, in one
-/// transaction (a few seconds for a million orders).
+/// Counts every month's tally, and the orders per state, again from the
+/// orders, in the zone given, in one transaction (a few seconds for a
+/// million orders).
 pub async fn rebuild(db: &Db, tz: Tz) -> AppResult<()> {
     use work_order::Column as C;
     let txn = db.begin().await?;
@@ -214,11 +215,34 @@ pub async fn rebuild(db: &Db, tz: Tz) -> AppResult<()> {
             .to_owned();
         txn.execute(txn.get_database_backend().build(&fill)).await?;
     }
+    count_states(&*txn).await?;
     work_order_tally_zone::Entity::delete_many().exec(&*txn).await?;
     work_order_tally_zone::Entity::insert(work_order_tally_zone::ActiveModel { id: Set(1), zone: Set(tz.name().into()) })
         .exec_without_returning(&*txn)
         .await?;
     txn.commit().await?;
+    Ok(())
+}
+
+/// Counts the orders per project and state again from the orders.
+async fn count_states(txn: &impl ConnectionTrait) -> AppResult<()> {
+    use work_order::Column as C;
+    use work_order_state_tally::Column as S;
+    work_order_state_tally::Entity::delete_many().exec(txn).await?;
+    let counted = work_order::Entity::find()
+        .select_only()
+        .column(C::ProjectId)
+        .column(C::State)
+        .expr(Func::count(Expr::col(C::Id)))
+        .group_by(C::ProjectId)
+        .group_by(C::State);
+    let fill = Query::insert()
+        .into_table(work_order_state_tally::Entity)
+        .columns([S::ProjectId, S::State, S::Orders])
+        .select_from(counted.into_query())
+        .map_err(|e| AppError::Internal(e.into()))?
+        .to_owned();
+    txn.execute(txn.get_database_backend().build(&fill)).await?;
     Ok(())
 }
 
