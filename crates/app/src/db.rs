@@ -232,6 +232,22 @@ where
     }
 }
 
+/// The sum of a kept count's column over the rows `select` finds (0 when
+/// none): how the workbench reads its tallies.
+pub async fn summed<E>(db: &impl ConnectionTrait, select: sea_orm::Select<E>, count_col: E::Column) -> AppResult<u64>
+where
+    E: sea_orm::EntityTrait,
+{
+    use sea_orm::{
+        sea_query::{Alias, Expr, Func},
+        QuerySelect,
+    };
+    // PostgreSQL sums a BIGINT as NUMERIC; the cast keeps one integer type.
+    let sum: Option<Option<i64>> =
+        select.select_only().expr(Func::cast_as(Func::sum(Expr::col(count_col)), Alias::new("BIGINT"))).into_tuple().one(db).await?;
+    Ok(sum.flatten().map_or(0, |n| u64::try_from(n).unwrap_or_default()))
+}
+
 /// The rows of `E` with the given ids, as id → label: the names shown beside
 /// foreign keys in lists, loaded in one query per page rather than per row.
 /// Only the two columns are read: an export of 10,000 orders read its

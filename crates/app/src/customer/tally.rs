@@ -7,8 +7,8 @@
 use std::collections::BTreeMap;
 
 use sea_orm::{
-    sea_query::{Alias, Expr, Func, OnConflict},
-    ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
+    sea_query::{Expr, OnConflict},
+    ConnectionTrait, EntityTrait, QueryFilter, Set,
 };
 
 use crate::{entity::customer_tally, AppResult, Caller, Db};
@@ -42,13 +42,6 @@ pub async fn shift(db: &impl ConnectionTrait, moves: impl IntoIterator<Item = (O
 
 /// How many enabled customers the caller's offices have.
 pub async fn enabled(db: &Db, caller: &Caller) -> AppResult<u64> {
-    let sum: Option<Option<i64>> = customer_tally::Entity::find()
-        .select_only()
-        // PostgreSQL sums a BIGINT as NUMERIC; the cast keeps one integer type.
-        .expr(Func::cast_as(Func::sum(Expr::col(customer_tally::Column::Enabled)), Alias::new("BIGINT")))
-        .filter(caller.offices_condition(customer_tally::Column::OrgUnitId))
-        .into_tuple()
-        .one(&db.conn)
-        .await?;
-    Ok(sum.flatten().map_or(0, |n| u64::try_from(n).unwrap_or_default()))
+    let rows = customer_tally::Entity::find().filter(caller.offices_condition(customer_tally::Column::OrgUnitId));
+    crate::db::summed(&db.conn, rows, customer_tally::Column::Enabled).await
 }

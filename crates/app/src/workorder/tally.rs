@@ -144,16 +144,8 @@ async fn shift_states(db: &impl ConnectionTrait, deltas: BTreeMap<(i32, String),
 /// How many orders of the caller's projects are in `state` now.
 pub async fn in_state(db: &Db, caller: &Caller, state: WorkOrderState) -> AppResult<u64> {
     use work_order_state_tally::Column as S;
-    let sum: Option<Option<i64>> = work_order_state_tally::Entity::find()
-        .select_only()
-        // PostgreSQL sums a BIGINT as NUMERIC; the cast keeps one integer type.
-        .expr(Func::cast_as(Func::sum(Expr::col(S::Orders)), Alias::new("BIGINT")))
-        .filter(S::State.eq(state.code()))
-        .filter(caller.projects_condition(S::ProjectId))
-        .into_tuple()
-        .one(&db.conn)
-        .await?;
-    Ok(sum.flatten().map_or(0, |n| u64::try_from(n).unwrap_or_default()))
+    let rows = work_order_state_tally::Entity::find().filter(S::State.eq(state.code())).filter(caller.projects_condition(S::ProjectId));
+    crate::db::summed(&db.conn, rows, S::Orders).await
 }
 
 /// `COALESCE(SUM(CASE WHEN cond THEN 1 ELSE 0 END), 0)`: how many orders of
