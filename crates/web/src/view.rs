@@ -124,6 +124,13 @@ pub struct Row {
     pub actions: Vec<RowAction>,
 }
 
+impl Row {
+    /// The row as a workbook shows it: its cells' text.
+    fn texts_only(self) -> Self {
+        Self { cells: self.cells.into_iter().map(|c| Cell { text: c.text, ..Default::default() }).collect(), actions: vec![] }
+    }
+}
+
 /// One list page: search row, table, pager, export link.
 #[derive(Debug, Clone, Default)]
 pub struct ListView {
@@ -154,6 +161,8 @@ pub struct ListView {
     pub empty_hint: String,
     /// A line of context under the heading.
     pub note: String,
+    /// The rows go to a workbook, which shows only the cells' text.
+    pub export: bool,
 }
 
 /// Builds the query string of a list URL from its parameters.
@@ -200,6 +209,7 @@ impl ListView {
             sort,
             keep_params: keep,
             empty_hint: "暂无数据".into(),
+            export: req.export,
             ..Default::default()
         }
     }
@@ -230,12 +240,27 @@ impl ListView {
     }
 
     /// Fills rows and the pager from a page of results.
-    pub fn fill<T>(&mut self, page: &Page<T>, row: impl Fn(&T) -> Row) {
-        self.rows = page.items.iter().map(row).collect();
+    pub fn fill<T>(&mut self, page: Page<T>, row: impl Fn(&T) -> Row) {
+        self.extend(page.items, row);
+        self.finish(page.total, page.capped);
+    }
+
+    /// Adds the rows of some results, for a list that gets its results in
+    /// parts (`finish` sets the pager once all are in). Each result is
+    /// dropped once its row is built, and an export's row keeps only the
+    /// text of its cells: an export of many thousands holds neither the
+    /// results beside the rows nor links it never shows.
+    pub fn extend<T>(&mut self, items: Vec<T>, row: impl Fn(&T) -> Row) {
+        let export = self.export;
+        self.rows.extend(items.into_iter().map(|item| if export { row(&item).texts_only() } else { row(&item) }));
+    }
+
+    /// Sets the pager for `total` matches (`capped`: more match than listed).
+    pub fn finish(&mut self, total: u64, capped: bool) {
         self.has_actions = self.rows.iter().any(|r| !r.actions.is_empty());
-        self.total = page.total;
-        self.capped = page.capped;
-        self.pages = page.total.div_ceil(self.per_page).max(1);
+        self.total = total;
+        self.capped = capped;
+        self.pages = total.div_ceil(self.per_page).max(1);
         let per_page = self.per_page.to_string();
         if self.page > 1 {
             self.prev_href = Some(self.href_with(&[("page", (self.page - 1).to_string()), ("per_page", per_page.clone())], &[]));
@@ -503,9 +528,42 @@ mod tests {
     fn pager_links() {
         let req = PageRequest { page: Some(2), per_page: Some(20), ..Default::default() };
         let mut l = ListView::new("x", "/x", &req, &[]);
-        l.fill(&Page::new(vec![1; 20], 45), |_| Row::default());
+        l.fill(Page::new(vec![1; 20], 45), |_| Row::default());
         assert_eq!(l.pages, 3);
         assert_eq!(l.prev_href.as_deref(), Some("/x?page=1&per_page=20"));
         assert_eq!(l.next_href.as_deref(), Some("/x?page=3&per_page=20"));
+    }
+
+    fn linked_row(n: &u32) -> Row {
+        Row {
+            cells: vec![Cell::link(format!("单号 {n}"), format!("/x/{n}")), Cell::tag("待派工", "blue")],
+            actions: vec![RowAction::get("处理", format!("/x/{n}"))],
+        }
+    }
+
+    #[test]
+    fn a_list_filled_in_parts_is_the_list_filled_at_once() {
+        let req = PageRequest { per_page: Some(2), ..Default::default() };
+        let mut whole = ListView::new("x", "/x", &req, &[]);
+        whole.fill(Page::new(vec![1, 2, 3], 7), linked_row);
+        let mut parts = ListView::new("x", "/x", &req, &[]);
+        parts.extend(vec![1, 2], linked_row);
+        parts.extend(vec![3], linked_row);
+        parts.finish(7, false);
+        let texts = |l: &ListView| l.rows.iter().map(|r| r.cells.iter().map(|c| c.text.clone()).collect::<Vec<_>>()).collect::<Vec<_>>();
+        assert_eq!(texts(&parts), texts(&whole));
+        assert_eq!((parts.pages, parts.has_actions, &parts.next_href), (4, true, &whole.next_href));
+        assert_eq!(parts.rows[2].cells[0].href.as_deref(), Some("/x/3"), "a page keeps its links");
+    }
+
+    #[test]
+    fn an_exports_rows_keep_only_their_text() {
+        let mut l = ListView::new("工单", "/x", &PageRequest::default().for_export(), &[]);
+        l.column("工单号", None, false).column("状态", None, false);
+        l.fill(Page::new(vec![1, 2], 2), linked_row);
+        let first = &l.rows[0];
+        assert_eq!(first.cells.iter().map(|c| c.text.as_str()).collect::<Vec<_>>(), ["单号 1", "待派工"]);
+        assert!(first.cells.iter().all(|c| c.href.is_none() && c.tag.is_empty()) && first.actions.is_empty() && !l.has_actions);
+        assert!(l.to_xlsx().unwrap().starts_with(b"PK"), "still a workbook");
     }
 }

@@ -84,7 +84,7 @@ pub async fn list_audit(db: &Db, caller: &Caller, req: &PageRequest, f: &AuditFi
     }
     let query = audit_log::Entity::find().filter(cond);
     let total = query.clone().count(&db.conn).await?;
-    let items = query.order_by_desc(audit_log::Column::Id).offset(req.offset()).limit(req.per_page()).all(&db.conn).await?;
+    let items = crate::list::page_rows(&db.conn, query.order_by_desc(audit_log::Column::Id), req).await?;
     Ok(Page::new(items, total))
 }
 
@@ -107,7 +107,7 @@ pub async fn list_logins(db: &Db, caller: &Caller, req: &PageRequest, f: &LoginF
     }
     let query = login_log::Entity::find().filter(cond);
     let total = query.clone().count(&db.conn).await?;
-    let items = query.order_by_desc(login_log::Column::Id).offset(req.offset()).limit(req.per_page()).all(&db.conn).await?;
+    let items = crate::list::page_rows(&db.conn, query.order_by_desc(login_log::Column::Id), req).await?;
     Ok(Page::new(items, total))
 }
 

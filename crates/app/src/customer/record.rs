@@ -343,7 +343,7 @@ pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, f: &CustomerFilte
         return Ok(Page { items: views(&db.conn, page.items).await?, total: page.total, capped: page.capped });
     }
     let total = if narrowed { query.clone().count(&db.conn).await? } else { tally::enabled(db, caller).await? };
-    let rows = order(query).offset(req.offset()).limit(req.per_page()).all(&db.conn).await?;
+    let rows = crate::list::page_rows(&db.conn, order(query), req).await?;
     Ok(Page::new(views(&db.conn, rows).await?, total))
 }
 

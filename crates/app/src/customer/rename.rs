@@ -3,9 +3,7 @@
 
 use chrono::Utc;
 use domain::{audit::AuditAction, customer::RenameStatus, validation::normalize_text, FieldErrors};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 
 use super::record;
@@ -82,7 +80,7 @@ pub async fn list(
         );
     }
     let total = q.clone().count(&db.conn).await?;
-    let rows = q.order_by_desc(rename_order::Column::Id).offset(req.offset()).limit(req.per_page()).all(&db.conn).await?;
+    let rows = crate::list::page_rows(&db.conn, q.order_by_desc(rename_order::Column::Id), req).await?;
     Ok(Page::new(views(db, rows).await?, total))
 }
 

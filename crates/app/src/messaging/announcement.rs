@@ -101,7 +101,7 @@ pub async fn list(db: &Db, caller: &Caller, req: &PageRequest) -> AppResult<Page
     }
     let query = announcement::Entity::find().filter(cond);
     let total = query.clone().count(&db.conn).await?;
-    let rows = query.order_by_desc(announcement::Column::PublishFrom).offset(req.offset()).limit(req.per_page()).all(&db.conn).await?;
+    let rows = crate::list::page_rows(&db.conn, query.order_by_desc(announcement::Column::PublishFrom), req).await?;
     Ok(Page::new(views(&db.conn, rows).await?, total))
 }
 

@@ -8,7 +8,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     sea_query::{Expr, Order},
-    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
 use serde::Serialize;
 
@@ -40,13 +40,12 @@ pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, unread_only: bool
         q = q.filter(notification::Column::ReadAt.is_null());
     }
     let total = q.clone().count(&db.conn).await?;
-    let rows = q
-        .order_by(Expr::col(notification::Column::ReadAt).is_null(), Order::Desc)
-        .order_by_desc(notification::Column::Id)
-        .offset(req.offset())
-        .limit(req.per_page())
-        .all(&db.conn)
-        .await?;
+    let rows = crate::list::page_rows(
+        &db.conn,
+        q.order_by(Expr::col(notification::Column::ReadAt).is_null(), Order::Desc).order_by_desc(notification::Column::Id),
+        req,
+    )
+    .await?;
     Ok(Page::new(rows.into_iter().map(Into::into).collect(), total))
 }
 

@@ -469,7 +469,7 @@ pub async fn room_customers(db: &Db, caller: &Caller, req: &PageRequest, f: &Roo
     }
     let q = room::Entity::find().filter(cond);
     let total = q.clone().count(&db.conn).await?;
-    let rooms = q.order_by_asc(room::Column::Code).offset(req.offset()).limit(req.per_page()).all(&db.conn).await?;
+    let rooms = crate::list::page_rows(&db.conn, q.order_by_asc(room::Column::Code), req).await?;
     let occs = occupancy::Entity::find()
         .filter(occupancy::Column::RoomId.is_in(rooms.iter().map(|r| r.id).collect::<Vec<_>>()))
         .filter(occupancy::Column::EndDate.is_null())

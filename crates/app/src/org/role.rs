@@ -9,7 +9,7 @@ use sea_orm::{
     sea_query::{Expr, Func, LikeExpr},
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder,
 };
 use serde::{Deserialize, Serialize};
 
@@ -82,7 +82,7 @@ pub async fn list(db: &Db, caller: &Caller, req: &PageRequest) -> AppResult<Page
     let col = if key == "name" { role::Column::Name } else { role::Column::Id };
     let query = if desc { query.order_by_desc(col) } else { query.order_by_asc(col) };
     let mut items = Vec::new();
-    for r in query.offset(req.offset()).limit(req.per_page()).all(&db.conn).await? {
+    for r in crate::list::page_rows(&db.conn, query, req).await? {
         items.push(view(&db.conn, r).await?);
     }
     Ok(Page::new(items, total))

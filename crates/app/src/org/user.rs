@@ -161,7 +161,7 @@ pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, f: &UserFilter) -
     let query = user::Entity::find().filter(cond);
     let total = query.clone().count(&db.conn).await?;
     let query = if desc { query.order_by_desc(col) } else { query.order_by_asc(col) };
-    let rows = query.offset(req.offset()).limit(req.per_page()).all(&db.conn).await?;
+    let rows = crate::list::page_rows(&db.conn, query, req).await?;
     Ok(Page::new(views(&db.conn, rows).await?, total))
 }
 

@@ -65,7 +65,7 @@ pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, f: &ProjectFilter
         _ => project::Column::Code,
     };
     let query = if desc { query.order_by_desc(col) } else { query.order_by_asc(col) };
-    let items = query.offset(req.offset()).limit(req.per_page()).all(&db.conn).await?;
+    let items = crate::list::page_rows(&db.conn, query, req).await?;
     Ok(Page::new(items, total))
 }
 

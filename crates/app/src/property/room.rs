@@ -147,7 +147,7 @@ pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, f: &RoomFilter) -
         _ => room::Column::Code,
     };
     let query = if desc { query.order_by_desc(col) } else { query.order_by_asc(col) };
-    let rows = query.order_by_asc(room::Column::Id).offset(req.offset()).limit(req.per_page()).all(&db.conn).await?;
+    let rows = crate::list::page_rows(&db.conn, query.order_by_asc(room::Column::Id), req).await?;
     Ok(Page::new(views(&db.conn, rows).await?, total))
 }
 

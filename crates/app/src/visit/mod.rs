@@ -6,9 +6,7 @@
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 use domain::visit::{Attitude, FollowUp, Method, Satisfaction, VisitKind};
-use sea_orm::{
-    sea_query::Query, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{sea_query::Query, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 
 use crate::{
@@ -157,7 +155,7 @@ pub async fn list(db: &Db, caller: &Caller, tz: Tz, req: &PageRequest, f: &Visit
     } else {
         q.order_by_asc(return_visit::Column::VisitedAt).order_by_asc(return_visit::Column::Id)
     };
-    let rows = q.offset(req.offset()).limit(req.per_page()).all(&db.conn).await?;
+    let rows = crate::list::page_rows(&db.conn, q, req).await?;
     Ok(Page::new(views(&db.conn, rows).await?, total))
 }
 

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use domain::workorder::{Action, WorkOrderState};
 use sea_orm::{
     sea_query::{Expr, Query, SimpleExpr, SubQueryStatement},
-    ColumnTrait, Condition, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
 };
 use serde::{Deserialize, Serialize};
 
@@ -75,13 +75,8 @@ pub async fn queue(db: &Db, caller: &Caller, req: &PageRequest, f: &QueueFilter)
     }
     let q = work_order::Entity::find().filter(cond);
     let total = q.clone().count(&db.conn).await?;
-    let rows = q
-        .order_by(accepted_at_expr(), Order::Asc)
-        .order_by_asc(work_order::Column::Id)
-        .offset(req.offset())
-        .limit(req.per_page())
-        .all(&db.conn)
-        .await?;
+    let rows =
+        crate::list::page_rows(&db.conn, q.order_by(accepted_at_expr(), Order::Asc).order_by_asc(work_order::Column::Id), req).await?;
     Ok(Page::new(items(db, rows).await?, total))
 }
 

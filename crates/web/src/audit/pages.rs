@@ -89,7 +89,7 @@ async fn build_audit(st: &SharedState, auth: &PageAuth, req: &PageRequest, q: &A
         .column("操作", None, false)
         .column("摘要", None, false);
     let tz = st.tz;
-    l.fill(&page, |r: &AuditRow| Row {
+    l.fill(page, |r: &AuditRow| Row {
         cells: vec![
             Cell::text(local_time(tz, r.at)),
             Cell::text(&r.user_name),
@@ -192,7 +192,7 @@ async fn build_logins(st: &SharedState, auth: &PageAuth, req: &PageRequest, q: &
         .column("结果", None, false)
         .column("说明", None, false);
     let tz = st.tz;
-    l.fill(&page, |r: &LoginRow| Row {
+    l.fill(page, |r: &LoginRow| Row {
         cells: vec![
             Cell::text(local_time(tz, r.at)),
             Cell::text(&r.username),

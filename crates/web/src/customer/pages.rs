@@ -161,7 +161,7 @@ pub async fn list(
         .column("管理处", None, false)
         .column("标签", None, false)
         .column("状态", None, false);
-    l.fill(&page, row);
+    l.fill(page, row);
     l.empty_hint = if auth.caller.can("customer.create") {
         "没有符合条件的客户，点击“新增客户”登记"
     } else {
@@ -618,7 +618,7 @@ pub async fn renames(
         .column("审批人", None, false);
     let can_approve = auth.caller.can("rename.approve");
     let me = auth.caller.user_id;
-    l.fill(&page, |r: &RenameView| Row {
+    l.fill(page, |r: &RenameView| Row {
         cells: vec![
             Cell::text(&r.order.number),
             Cell::link(&r.customer_code, format!("{BASE}/{}", r.order.customer_id)),

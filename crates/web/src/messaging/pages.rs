@@ -81,7 +81,7 @@ pub async fn list(
         .column("有效至", None, false)
         .column("发布范围", None, false)
         .column("更新时间", None, false);
-    l.fill(&page, |a| row(a, st.tz, &auth.caller));
+    l.fill(page, |a| row(a, st.tz, &auth.caller));
     l.empty_hint =
         if auth.caller.can("announcement.create") { "暂无公告，点击“新增公告”发布通知" } else { "暂无公告" }.into();
     if auth.caller.can("announcement.export") {

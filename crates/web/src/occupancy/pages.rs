@@ -326,7 +326,7 @@ pub async fn room_customers(
         .column("住户", None, false)
         .column("收费对象", None, false)
         .column("收费身份", None, false);
-    l.fill(&page, |r: &RoomCustomers| Row {
+    l.fill(page, |r: &RoomCustomers| Row {
         cells: vec![
             Cell::link(&r.room_code, format!("/property/rooms/{}", r.room_id)),
             Cell::text(&r.status),
@@ -361,7 +361,7 @@ pub async fn leases(State(st): State<SharedState>, auth: PageAuth, Query(q): Que
     ));
     l.column("租户", None, false).column("房间", None, false).column("租期结束", None, false).column("剩余天数", None, true);
     let page = app::Page::all(items);
-    l.fill(&page, |d: &occupancy::LeaseDue| Row {
+    l.fill(page, |d: &occupancy::LeaseDue| Row {
         cells: vec![
             Cell::link(&d.customer_name, format!("/customers/{}", d.customer_id)),
             Cell::link(&d.room_code, format!("/property/rooms/{}", d.room_id)),

@@ -70,7 +70,7 @@ async fn build_list(st: &SharedState, auth: &PageAuth, req: &PageRequest) -> Res
         .column("权限点数", None, true)
         .column("用户数", None, true)
         .column("状态", None, false);
-    l.fill(&page, |r| row(r, &auth.caller));
+    l.fill(page, |r| row(r, &auth.caller));
     l.empty_hint =
         if auth.caller.can("role.create") { "暂无角色，点击“新增角色”添加" } else { "没有符合条件的角色" }.into();
     Ok(l)

@@ -90,7 +90,7 @@ pub async fn list(
     l.column("组织名称", None, false).column("类型", None, false).column("编码", None, false).column("状态", None, false);
     let page = app::Page::all(nodes);
     l.per_page = page.total.max(1);
-    l.fill(&page, |n| row(n, &auth.caller));
+    l.fill(page, |n| row(n, &auth.caller));
     l.page = 1;
     l.empty_hint = "没有名称或编码包含该关键字的组织".into();
     if auth.caller.can("org.export") {

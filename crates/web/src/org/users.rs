@@ -136,7 +136,7 @@ async fn build_list(st: &SharedState, auth: &PageAuth, req: &PageRequest, q: &Li
         .column("角色", None, false)
         .column("状态", None, false)
         .column("最近登录", Some("last_login_at"), false);
-    l.fill(&page, |u| row(u, st, &auth.caller));
+    l.fill(page, |u| row(u, st, &auth.caller));
     l.empty_hint =
         if auth.caller.can("user.create") { "暂无用户，点击“新增用户”添加" } else { "没有符合条件的用户" }.into();
     Ok(l)

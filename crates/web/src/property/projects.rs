@@ -71,7 +71,7 @@ async fn build_list(st: &SharedState, auth: &PageAuth, req: &PageRequest, q: &Li
         .column("开发商", None, false)
         .column("状态", None, false);
     let can_edit = auth.caller.can("property.edit");
-    l.fill(&page, |p: &Project| Row {
+    l.fill(page, |p: &Project| Row {
         cells: vec![
             Cell::text(&p.code),
             Cell::link(&p.name, format!("{BASE}/{}", p.id)),

@@ -143,7 +143,7 @@ pub async fn list(
         .column("状态", None, false)
         .column("交付日期", None, false);
     let can_edit = auth.caller.can("property.edit");
-    l.fill(&page, |r| row(r, can_edit));
+    l.fill(page, |r| row(r, can_edit));
     l.empty_hint = "没有符合条件的房间。可在项目的楼栋中“批量生成房间”".into();
     Ok(list_page(&st, &auth, "property", l, mode.export).await)
 }

@@ -97,7 +97,7 @@ pub async fn dictionaries(
     l.column("名称", None, false).column("排序", None, true).column("状态", None, false);
     let can_edit = auth.caller.can("settings.configure");
     let page = Page::all(items);
-    l.fill(&page, |i: &dict_item::Model| Row {
+    l.fill(page, |i: &dict_item::Model| Row {
         cells: vec![
             Cell::text(&i.label),
             Cell { right: true, ..Cell::text(i.sort_order.to_string()) },
@@ -232,7 +232,7 @@ pub async fn numbering(
     let can_edit = auth.caller.can("settings.configure");
     let tz = st.tz;
     let page = Page::all(rules);
-    l.fill(&page, |r: &numbering_rule::Model| Row {
+    l.fill(page, |r: &numbering_rule::Model| Row {
         cells: vec![
             Cell::text(doc_label(&r.doc_type)),
             Cell::text(&r.prefix),

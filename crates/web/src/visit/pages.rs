@@ -78,7 +78,7 @@ pub async fn queue(
         .column("验收时间", None, false)
         .column("已等待", None, false);
     let (tz, can_visit) = (st.tz, auth.caller.can("visit.create"));
-    l.fill(&page, |o: &QueueItem| Row {
+    l.fill(page, |o: &QueueItem| Row {
         cells: vec![
             Cell::link(&o.number, format!("/workorders/{}", o.work_order_id)),
             Cell::text(&o.project_name),
@@ -222,7 +222,7 @@ pub async fn list(
         .column("回访人", None, false)
         .column("回访内容", None, false);
     let tz = st.tz;
-    l.fill(&page, |v| visit_row(tz, v));
+    l.fill(page, |v| visit_row(tz, v));
     l.empty_hint = "没有符合条件的回访记录".into();
     Ok(list_page(&st, &auth, "visit", l, mode.export).await)
 }

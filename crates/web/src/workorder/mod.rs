@@ -103,7 +103,6 @@ pub async fn list(
         created_from: dates.date("created_from", "报修日期", q.created_from.as_deref().unwrap_or_default()),
         created_to: dates.date("created_to", "报修日期", q.created_to.as_deref().unwrap_or_default()),
     };
-    let page = workorder::list(&st.db, &auth.caller, &req, &filter).await?;
     let title = match (mine, overdue) {
         (_, true) => "超时工单",
         (true, false) => "我的工单",
@@ -161,7 +160,7 @@ pub async fn list(
         .column("完成时限", None, false)
         .column("创建时间", None, false);
     let tz = st.tz;
-    l.fill(&page, |o: &WorkOrderView| Row {
+    let row = |o: &WorkOrderView| Row {
         cells: vec![
             Cell::link(&o.order.number, format!("{BASE}/{}", o.order.id)),
             Cell::tag(o.state_label, state_colour(&o.order.state)),
@@ -179,10 +178,9 @@ pub async fn list(
             Cell::text(local_time(tz, o.order.created_at)),
         ],
         actions: vec![RowAction::get("处理", format!("{BASE}/{}", o.order.id))],
-    });
-    // The rows hold what the orders showed: an export of many thousands
-    // should not keep both while it builds the workbook.
-    drop(page);
+    };
+    let total = workorder::list_each(&st.db, &auth.caller, &req, &filter, |views| l.extend(views, row)).await?;
+    l.finish(total, false);
     l.empty_hint = if mine { "没有分派给您的工单" } else { "没有符合条件的工单" }.into();
     Ok(list_page(&st, &auth, "workorder", l, mode.export).await)
 }
