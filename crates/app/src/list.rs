@@ -119,7 +119,17 @@ where
     E::Model: Send + Sync,
     C: ConnectionTrait + StreamTrait,
 {
-    query.offset(req.offset()).limit(req.per_page()).stream(db).await?.try_collect().await
+    streamed(db, query.offset(req.offset()).limit(req.per_page())).await
+}
+
+/// The rows of `query`, read as a stream (see `page_rows`).
+pub async fn streamed<E, C>(db: &C, query: Select<E>) -> Result<Vec<E::Model>, DbErr>
+where
+    E: EntityTrait,
+    E::Model: Send + Sync,
+    C: ConnectionTrait + StreamTrait,
+{
+    query.stream(db).await?.try_collect().await
 }
 
 /// Name of the total each row of `page_and_total` carries.

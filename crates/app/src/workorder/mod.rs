@@ -299,8 +299,10 @@ pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, f: &WorkOrderFilt
 const VIEWS_AT_ONCE: usize = 1_000;
 
 /// The orders of `list`, handed to `each` as views `VIEWS_AT_ONCE` at a
-/// time, and how many match. An export of 10,000 orders made into rows a
-/// part at a time never holds every order's view beside its row.
+/// time, and how many match. The page's ids are read first and its orders
+/// a part at a time by id, so an export of 10,000 orders holds one part's
+/// orders and views beside the rows made so far, never every order (and a
+/// deep page skips its offset over ids, not whole rows).
 pub async fn list_each(
     db: &Db,
     caller: &Caller,
@@ -314,14 +316,21 @@ pub async fn list_each(
     }
     let q = work_order::Entity::find().filter(cond);
     let total = q.clone().count(&db.conn).await?;
-    let mut rows = crate::list::page_rows(&db.conn, q.order_by_desc(work_order::Column::Id), req).await?.into_iter();
-    loop {
-        let part: Vec<WorkOrder> = rows.by_ref().take(VIEWS_AT_ONCE).collect();
-        if part.is_empty() {
-            return Ok(total);
-        }
-        each(views(&db.conn, part, false).await?);
+    let ids: Vec<i32> = q
+        .select_only()
+        .column(work_order::Column::Id)
+        .order_by_desc(work_order::Column::Id)
+        .offset(req.offset())
+        .limit(req.per_page())
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    for part in ids.chunks(VIEWS_AT_ONCE) {
+        let by_id = work_order::Entity::find().filter(work_order::Column::Id.is_in(part.iter().copied()));
+        let orders = crate::list::streamed(&db.conn, by_id.order_by_desc(work_order::Column::Id)).await?;
+        each(views(&db.conn, orders, false).await?);
     }
+    Ok(total)
 }
 
 /// How many orders the filter finds, without reading any (the workbench's counts).
