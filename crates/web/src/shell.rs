@@ -188,17 +188,17 @@ pub struct FormPage {
 /// A list page, or its Excel export when `export` is set.
 pub async fn list_page(st: &crate::AppState, auth: &PageAuth, module: &str, list: crate::view::ListView, export: bool) -> Response {
     if export {
-        return xlsx_response(&list);
+        return xlsx_response(list);
     }
     let shell = shell(st, auth, module, &list.title).await;
     render(&ListPage { shell, list }, auth.flash.is_some())
 }
 
-fn xlsx_response(list: &crate::view::ListView) -> Response {
+fn xlsx_response(list: crate::view::ListView) -> Response {
     use axum::http::header;
-    match list.to_xlsx() {
+    let name = format!("{}-{}.xlsx", list.title, chrono::Utc::now().format("%Y%m%d"));
+    match list.into_xlsx() {
         Ok(bytes) => {
-            let name = format!("{}-{}.xlsx", list.title, chrono::Utc::now().format("%Y%m%d"));
             let disposition = format!("attachment; filename=\"export.xlsx\"; filename*=UTF-8''{}", crate::view::urlencode(&name));
             (
                 [

@@ -124,15 +124,8 @@ pub struct Row {
     pub actions: Vec<RowAction>,
 }
 
-impl Row {
-    /// The row as a workbook shows it: its cells' text.
-    fn texts_only(self) -> Self {
-        Self { cells: self.cells.into_iter().map(|c| Cell { text: c.text, ..Default::default() }).collect(), actions: vec![] }
-    }
-}
-
 /// One list page: search row, table, pager, export link.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct ListView {
     pub title: String,
     pub base: String,
@@ -161,8 +154,86 @@ pub struct ListView {
     pub empty_hint: String,
     /// A line of context under the heading.
     pub note: String,
-    /// The rows go to a workbook, which shows only the cells' text.
-    pub export: bool,
+    /// An export's workbook, which takes the rows as they are made instead
+    /// of `rows`.
+    pub sheet: Option<ExportSheet>,
+}
+
+/// An export's worksheet, written a row at a time as the results come. The
+/// worksheet keeps only the row being written ("constant memory": each
+/// finished row goes to a temporary file), so an export holds none of its
+/// rows: held as list rows until the end, 100,000 orders took 185 MB.
+pub struct ExportSheet {
+    workbook: rust_xlsxwriter::Workbook,
+    /// Rows written so far, the heading included.
+    written: u32,
+    /// The first write that failed; the rest are not tried.
+    failed: Option<rust_xlsxwriter::XlsxError>,
+}
+
+impl std::fmt::Debug for ExportSheet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExportSheet").field("written", &self.written).field("failed", &self.failed).finish()
+    }
+}
+
+impl ExportSheet {
+    fn new() -> Self {
+        let mut workbook = rust_xlsxwriter::Workbook::new();
+        workbook.add_worksheet_with_constant_memory();
+        Self { workbook, written: 0, failed: None }
+    }
+
+    fn sheet(&mut self) -> Result<&mut rust_xlsxwriter::Worksheet, rust_xlsxwriter::XlsxError> {
+        self.workbook.worksheet_from_index(0)
+    }
+
+    /// Runs `write` unless an earlier write failed, and keeps its failure.
+    fn attempt(&mut self, write: impl FnOnce(&mut Self) -> Result<(), rust_xlsxwriter::XlsxError>) {
+        if self.failed.is_none() {
+            if let Err(e) = write(self) {
+                self.failed = Some(e);
+            }
+        }
+    }
+
+    /// The sheet's name, frozen heading and column widths, once, before the first row.
+    fn head(&mut self, title: &str, columns: &[Column]) {
+        if self.written > 0 {
+            return;
+        }
+        self.attempt(|s| {
+            let sheet = s.sheet()?;
+            sheet.set_name(title.chars().take(31).collect::<String>())?;
+            sheet.set_freeze_panes(1, 0)?;
+            let head = rust_xlsxwriter::Format::new().set_bold().set_background_color(0xE6F4FF);
+            for (c, col) in columns.iter().enumerate() {
+                sheet.set_column_width(c as u16, 18)?;
+                sheet.write_with_format(0, c as u16, &col.label, &head)?;
+            }
+            Ok(())
+        });
+        self.written = 1;
+    }
+
+    fn write(&mut self, row: &Row) {
+        self.attempt(|s| {
+            let r = s.written;
+            let sheet = s.sheet()?;
+            for (c, cell) in row.cells.iter().enumerate() {
+                sheet.write(r, c as u16, &cell.text)?;
+            }
+            Ok(())
+        });
+        self.written += 1;
+    }
+
+    fn into_bytes(mut self) -> anyhow::Result<Vec<u8>> {
+        if let Some(e) = self.failed {
+            return Err(e.into());
+        }
+        Ok(self.workbook.save_to_buffer()?)
+    }
 }
 
 /// Builds the query string of a list URL from its parameters.
@@ -209,15 +280,20 @@ impl ListView {
             sort,
             keep_params: keep,
             empty_hint: "暂无数据".into(),
-            export: req.export,
+            sheet: req.export.then(ExportSheet::new),
             ..Default::default()
         }
     }
 
     fn href_with(&self, extra: &[(&str, String)], skip: &[&str]) -> String {
+        format!("{}{}", self.base, self.query_with(extra, skip))
+    }
+
+    /// The query string of the list's parameters but `skip`, with `extra`.
+    fn query_with(&self, extra: &[(&str, String)], skip: &[&str]) -> String {
         let mut params: Vec<(String, String)> = self.keep_params.iter().filter(|(k, _)| !skip.contains(&k.as_str())).cloned().collect();
         params.extend(extra.iter().map(|(k, v)| (k.to_string(), v.clone())));
-        format!("{}{}", self.base, query_string(&params))
+        query_string(&params)
     }
 
     /// Adds a column; `sort_key` makes it sortable.
@@ -247,12 +323,19 @@ impl ListView {
 
     /// Adds the rows of some results, for a list that gets its results in
     /// parts (`finish` sets the pager once all are in). Each result is
-    /// dropped once its row is built, and an export's row keeps only the
-    /// text of its cells: an export of many thousands holds neither the
-    /// results beside the rows nor links it never shows.
+    /// dropped once its row is made, and an export's rows go straight to its
+    /// workbook: an export of many thousands holds neither its results nor
+    /// its rows.
     pub fn extend<T>(&mut self, items: Vec<T>, row: impl Fn(&T) -> Row) {
-        let export = self.export;
-        self.rows.extend(items.into_iter().map(|item| if export { row(&item).texts_only() } else { row(&item) }));
+        match &mut self.sheet {
+            Some(sheet) => {
+                sheet.head(&self.title, &self.columns);
+                for item in items {
+                    sheet.write(&row(&item));
+                }
+            }
+            None => self.rows.extend(items.into_iter().map(|item| row(&item))),
+        }
     }
 
     /// Sets the pager for `total` matches (`capped`: more match than listed).
@@ -271,9 +354,7 @@ impl ListView {
     }
 
     pub fn export(&mut self, path: &str) -> &mut Self {
-        let mut export = self.clone();
-        export.base = path.into();
-        self.export_href = Some(export.href_with(&[], &["page", "per_page"]));
+        self.export_href = Some(format!("{path}{}", self.query_with(&[], &["page", "per_page"])));
         self
     }
 
@@ -296,27 +377,15 @@ impl ListView {
     }
 
     /// The list as an Excel workbook: the same columns and cells as shown.
-    /// Rows go to a temporary file as they are written ("constant memory"):
-    /// held as cells, 10,000 orders took some 100 MB until the file was built.
-    pub fn to_xlsx(&self) -> anyhow::Result<Vec<u8>> {
-        use rust_xlsxwriter::{Format, Workbook};
-        let mut wb = Workbook::new();
-        let sheet = wb.add_worksheet_with_constant_memory();
-        sheet.set_name(self.title.chars().take(31).collect::<String>())?;
-        sheet.set_freeze_panes(1, 0)?;
-        for c in 0..self.columns.len() {
-            sheet.set_column_width(c as u16, 18)?;
+    /// An export's rows are in it already; a list that set its rows itself
+    /// (a report's few) has them written now.
+    pub fn into_xlsx(self) -> anyhow::Result<Vec<u8>> {
+        let mut sheet = self.sheet.unwrap_or_else(ExportSheet::new);
+        sheet.head(&self.title, &self.columns);
+        for row in &self.rows {
+            sheet.write(row);
         }
-        let head = Format::new().set_bold().set_background_color(0xE6F4FF);
-        for (c, col) in self.columns.iter().enumerate() {
-            sheet.write_with_format(0, c as u16, &col.label, &head)?;
-        }
-        for (r, row) in self.rows.iter().enumerate() {
-            for (c, cell) in row.cells.iter().enumerate() {
-                sheet.write(r as u32 + 1, c as u16, &cell.text)?;
-            }
-        }
-        Ok(wb.save_to_buffer()?)
+        sheet.into_bytes()
     }
 }
 
@@ -557,13 +626,43 @@ mod tests {
     }
 
     #[test]
-    fn an_exports_rows_keep_only_their_text() {
-        let mut l = ListView::new("工单", "/x", &PageRequest::default().for_export(), &[]);
+    fn an_exports_rows_go_straight_to_its_workbook() {
+        use calamine::{open_workbook_from_rs, Reader, Xlsx};
+        let mut l = ListView::new("工单队列", "/x", &PageRequest::default().for_export(), &[]);
         l.column("工单号", None, false).column("状态", None, false);
-        l.fill(Page::new(vec![1, 2], 2), linked_row);
-        let first = &l.rows[0];
-        assert_eq!(first.cells.iter().map(|c| c.text.as_str()).collect::<Vec<_>>(), ["单号 1", "待派工"]);
-        assert!(first.cells.iter().all(|c| c.href.is_none() && c.tag.is_empty()) && first.actions.is_empty() && !l.has_actions);
-        assert!(l.to_xlsx().unwrap().starts_with(b"PK"), "still a workbook");
+        l.extend(vec![1, 2], linked_row);
+        l.extend(vec![3], linked_row);
+        l.finish(3, false);
+        assert!(l.rows.is_empty() && !l.has_actions, "the list holds none of them");
+        let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(l.into_xlsx().unwrap())).unwrap();
+        assert_eq!(wb.sheet_names(), ["工单队列"]);
+        let cells: Vec<Vec<String>> =
+            wb.worksheet_range_at(0).unwrap().unwrap().rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+        assert_eq!(cells, [["工单号", "状态"], ["单号 1", "待派工"], ["单号 2", "待派工"], ["单号 3", "待派工"]]);
+    }
+
+    #[test]
+    fn a_list_that_sets_its_own_rows_exports_them_and_an_empty_export_has_its_heading() {
+        use calamine::{open_workbook_from_rs, Reader, Xlsx};
+        let read = |l: ListView| {
+            let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(l.into_xlsx().unwrap())).unwrap();
+            wb.worksheet_range_at(0).unwrap().unwrap().rows().map(|r| r[0].to_string()).collect::<Vec<_>>()
+        };
+        let mut report = ListView { title: "服务指标".into(), ..Default::default() };
+        report.column("项目", None, false);
+        report.rows.push(linked_row(&7));
+        assert_eq!(read(report), ["项目", "单号 7"]);
+        let mut empty = ListView::new("工单队列", "/x", &PageRequest::default().for_export(), &[]);
+        empty.column("工单号", None, false);
+        empty.fill(Page::new(Vec::<u32>::new(), 0), linked_row);
+        assert_eq!(read(empty), ["工单号"]);
+    }
+
+    #[test]
+    fn the_export_link_keeps_the_filters_but_not_the_page() {
+        let req = PageRequest { page: Some(3), per_page: Some(50), q: Some("漏水".into()), ..Default::default() };
+        let mut l = ListView::new("x", "/workorders", &req, &[("state", Some("accepted".into())), ("page", Some("3".into()))]);
+        l.export("/workorders/export");
+        assert_eq!(l.export_href.as_deref(), Some("/workorders/export?state=accepted&q=%E6%BC%8F%E6%B0%B4"));
     }
 }
