@@ -300,9 +300,9 @@ const VIEWS_AT_ONCE: usize = 1_000;
 
 /// The orders of `list`, handed to `each` as views `VIEWS_AT_ONCE` at a
 /// time, and how many match. The page's ids are read first and its orders
-/// a part at a time by id, so an export of 10,000 orders holds one part's
-/// orders and views beside the rows made so far, never every order (and a
-/// deep page skips its offset over ids, not whole rows).
+/// a part at a time by id, so an export of 10,000 orders holds the ids and
+/// one part's orders and views, never every order (and a deep page skips
+/// its offset over ids, not whole rows).
 pub async fn list_each(
     db: &Db,
     caller: &Caller,
