@@ -264,8 +264,9 @@ where
     use sea_orm::{ColumnTrait, QueryFilter, QuerySelect};
     let ids: Vec<i32> = ids.into_iter().collect::<std::collections::BTreeSet<i32>>().into_iter().collect();
     let mut labels = std::collections::BTreeMap::new();
-    // A page holds at most a few hundred ids; an export up to 100,000, more
-    // than SQLite takes as parameters of one statement (32,766).
+    // A list hands a part of its page at a time (`list::PART`); a caller
+    // with more ids may hand more than SQLite takes as parameters of one
+    // statement (32,766).
     for part in ids.chunks(10_000) {
         let rows: Vec<(i32, String)> =
             E::find().select_only().column(id_col).column(label_col).filter(id_col.is_in(part.to_vec())).into_tuple().all(db).await?;

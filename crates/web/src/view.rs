@@ -2,7 +2,7 @@
 //! in the product renders through `ListView`, so search, sort, paging and
 //! export behave the same everywhere.
 
-use app::{Page, PageRequest};
+use app::{list::Found, Page, PageRequest};
 use domain::FieldErrors;
 
 /// A link in a toolbar or navigation.
@@ -318,7 +318,7 @@ impl ListView {
     /// Fills rows and the pager from a page of results.
     pub fn fill<T>(&mut self, page: Page<T>, row: impl Fn(&T) -> Row) {
         self.extend(page.items, row);
-        self.finish(page.total, page.capped);
+        self.finish(Found { total: page.total, capped: page.capped });
     }
 
     /// Adds the rows of some results, for a list that gets its results in
@@ -338,12 +338,12 @@ impl ListView {
         }
     }
 
-    /// Sets the pager for `total` matches (`capped`: more match than listed).
-    pub fn finish(&mut self, total: u64, capped: bool) {
+    /// Sets the pager for what was found.
+    pub fn finish(&mut self, found: Found) {
         self.has_actions = self.rows.iter().any(|r| !r.actions.is_empty());
-        self.total = total;
-        self.capped = capped;
-        self.pages = total.div_ceil(self.per_page).max(1);
+        self.total = found.total;
+        self.capped = found.capped;
+        self.pages = found.total.div_ceil(self.per_page).max(1);
         let per_page = self.per_page.to_string();
         if self.page > 1 {
             self.prev_href = Some(self.href_with(&[("page", (self.page - 1).to_string()), ("per_page", per_page.clone())], &[]));
@@ -618,7 +618,7 @@ mod tests {
         let mut parts = ListView::new("x", "/x", &req, &[]);
         parts.extend(vec![1, 2], linked_row);
         parts.extend(vec![3], linked_row);
-        parts.finish(7, false);
+        parts.finish(Found::total(7));
         let texts = |l: &ListView| l.rows.iter().map(|r| r.cells.iter().map(|c| c.text.clone()).collect::<Vec<_>>()).collect::<Vec<_>>();
         assert_eq!(texts(&parts), texts(&whole));
         assert_eq!((parts.pages, parts.has_actions, &parts.next_href), (4, true, &whole.next_href));
@@ -632,7 +632,7 @@ mod tests {
         l.column("工单号", None, false).column("状态", None, false);
         l.extend(vec![1, 2], linked_row);
         l.extend(vec![3], linked_row);
-        l.finish(3, false);
+        l.finish(Found::total(3));
         assert!(l.rows.is_empty() && !l.has_actions, "the list holds none of them");
         let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(l.into_xlsx().unwrap())).unwrap();
         assert_eq!(wb.sheet_names(), ["工单队列"]);

@@ -3,7 +3,7 @@
 
 mod query;
 
-pub use query::{get_audit, list_audit, list_logins, timeline, AuditFilter, AuditRow, LoginFilter, LoginRow};
+pub use query::{get_audit, list_audit, list_audit_each, list_logins, timeline, AuditFilter, AuditRow, LoginFilter, LoginRow};
 
 use chrono::Utc;
 use domain::audit::AuditAction;

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     entity::{audit_log, login_log},
-    list::like_pattern,
+    list::{self, like_pattern, Found},
     AppResult, Caller, Db, Page, PageRequest,
 };
 
@@ -59,6 +59,21 @@ fn contains<C: ColumnTrait>(col: C, keyword: &str) -> Condition {
 }
 
 pub async fn list_audit(db: &Db, caller: &Caller, req: &PageRequest, f: &AuditFilter) -> AppResult<Page<AuditRow>> {
+    let mut items = Vec::new();
+    let found = list_audit_each(db, caller, req, f, |rows| items.extend(rows)).await?;
+    Ok(Page::found(items, found))
+}
+
+/// The rows of `list_audit`, newest first, handed to `each` a part at a
+/// time (`list::in_parts`): the log grows by every change, and an export
+/// may hold 100,000 of its rows.
+pub async fn list_audit_each(
+    db: &Db,
+    caller: &Caller,
+    req: &PageRequest,
+    f: &AuditFilter,
+    each: impl FnMut(Vec<AuditRow>),
+) -> AppResult<Found> {
     caller.require("audit.view")?;
     let mut cond = company_scope(caller, audit_log::Column::CompanyId);
     if let Some(u) = non_empty(&f.user) {
@@ -84,8 +99,10 @@ pub async fn list_audit(db: &Db, caller: &Caller, req: &PageRequest, f: &AuditFi
     }
     let query = audit_log::Entity::find().filter(cond);
     let total = query.clone().count(&db.conn).await?;
-    let items = crate::list::page_rows(&db.conn, query.order_by_desc(audit_log::Column::Id), req).await?;
-    Ok(Page::new(items, total))
+    let ids = list::page_ids(&db.conn, query.order_by_desc(audit_log::Column::Id), audit_log::Column::Id, req).await?;
+    let read = |part: Vec<i32>| async move { list::rows_by_id::<audit_log::Entity>(&db.conn, audit_log::Column::Id, &part).await };
+    list::in_parts(&ids, read, each).await?;
+    Ok(Found::total(total))
 }
 
 pub async fn list_logins(db: &Db, caller: &Caller, req: &PageRequest, f: &LoginFilter) -> AppResult<Page<LoginRow>> {

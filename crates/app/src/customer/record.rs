@@ -26,7 +26,7 @@ use crate::{
         bank_account, customer, customer_phone, customer_tag, emergency_contact, handover, household_member, occupancy, org_unit,
         rename_order, room, vehicle,
     },
-    list::{page_and_total, KEYWORD_MATCHES_LISTED},
+    list::{self, grouped, Found, KEYWORD_MATCHES_LISTED},
     AppError, AppResult, Caller, Db, Page, PageRequest,
 };
 
@@ -220,6 +220,12 @@ async fn views(db: &impl ConnectionTrait, rows: Vec<Customer>) -> AppResult<Vec<
         .all(db)
         .await?;
     let mut rooms = held_rooms(db, &ids, false).await?;
+    let mut phones = grouped(phones, |p| p.customer_id);
+    let mut tags = grouped(tags, |t| t.customer_id);
+    let mut members = grouped(members, |m| m.customer_id);
+    let mut contacts = grouped(contacts, |c| c.customer_id);
+    let mut vehicles = grouped(vehicles, |v| v.customer_id);
+    let mut banks = grouped(banks, |b| b.customer_id);
     Ok(rows
         .into_iter()
         .map(|c| {
@@ -228,12 +234,12 @@ async fn views(db: &impl ConnectionTrait, rows: Vec<Customer>) -> AppResult<Vec<
                 office_name: offices.get(&c.org_unit_id).cloned().unwrap_or_default(),
                 kind_label: kind_label(&c.kind),
                 id_type_label: IdType::from_code(&c.id_type).map_or("", IdType::label),
-                phones: phones.iter().filter(|p| p.customer_id == id).map(|p| p.phone.clone()).collect(),
-                tags: tags.iter().filter(|t| t.customer_id == id).map(|t| t.tag.clone()).collect(),
-                members: members.iter().filter(|m| m.customer_id == id).cloned().collect(),
-                contacts: contacts.iter().filter(|m| m.customer_id == id).cloned().collect(),
-                vehicles: vehicles.iter().filter(|m| m.customer_id == id).cloned().collect(),
-                bank_accounts: banks.iter().filter(|m| m.customer_id == id).cloned().collect(),
+                phones: phones.remove(&id).unwrap_or_default().into_iter().map(|p| p.phone).collect(),
+                tags: tags.remove(&id).unwrap_or_default().into_iter().map(|t| t.tag).collect(),
+                members: members.remove(&id).unwrap_or_default(),
+                contacts: contacts.remove(&id).unwrap_or_default(),
+                vehicles: vehicles.remove(&id).unwrap_or_default(),
+                bank_accounts: banks.remove(&id).unwrap_or_default(),
                 rooms: rooms.remove(&id).unwrap_or_default(),
                 customer: c,
             }
@@ -267,6 +273,20 @@ fn some(s: &Option<String>) -> Option<&str> {
 }
 
 pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, f: &CustomerFilter) -> AppResult<Page<CustomerView>> {
+    let mut items = Vec::new();
+    let found = list_each(db, caller, req, f, |views| items.extend(views)).await?;
+    Ok(Page::found(items, found))
+}
+
+/// The customers of `list`, handed to `each` as views a part at a time
+/// (`list::in_parts`), and how many match.
+pub async fn list_each(
+    db: &Db,
+    caller: &Caller,
+    req: &PageRequest,
+    f: &CustomerFilter,
+    each: impl FnMut(Vec<CustomerView>),
+) -> AppResult<Found> {
     caller.require("customer.view")?;
     let mut cond = caller.offices_condition(customer::Column::OrgUnitId);
     let keyword = req.keyword();
@@ -336,15 +356,22 @@ pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, f: &CustomerFilte
     // A keyword's matches come from the search index: counted in the page's
     // own evaluation, the newest `KEYWORD_MATCHES_LISTED` of them unless
     // exported. Other filters are counted on an index alone.
-    if let Some(k) = &keyword {
-        let (query, newest_by) = search::matching(db.backend(), query, k);
-        let cap = (!req.export).then_some((KEYWORD_MATCHES_LISTED, newest_by));
-        let page = page_and_total(&db.conn, query, order, customer::Column::Id, req.offset(), req.per_page(), cap).await?;
-        return Ok(Page { items: views(&db.conn, page.items).await?, total: page.total, capped: page.capped });
-    }
-    let total = if narrowed { query.clone().count(&db.conn).await? } else { tally::enabled(db, caller).await? };
-    let rows = crate::list::page_rows(&db.conn, order(query), req).await?;
-    Ok(Page::new(views(&db.conn, rows).await?, total))
+    let (ids, found) = match &keyword {
+        Some(k) => {
+            let (query, newest_by) = search::matching(db.backend(), query, k);
+            let cap = (!req.export).then_some((KEYWORD_MATCHES_LISTED, newest_by));
+            list::page_ids_and_total(&db.conn, query, order, customer::Column::Id, req.offset(), req.per_page(), cap).await?
+        }
+        None => {
+            let total = if narrowed { query.clone().count(&db.conn).await? } else { tally::enabled(db, caller).await? };
+            (list::page_ids(&db.conn, order(query), customer::Column::Id, req).await?, Found::total(total))
+        }
+    };
+    let read = |part: Vec<i32>| async move {
+        views(&db.conn, list::rows_by_id::<customer::Entity>(&db.conn, customer::Column::Id, &part).await?).await
+    };
+    list::in_parts(&ids, read, each).await?;
+    Ok(found)
 }
 
 /// How many enabled customers the caller's offices have (the workbench

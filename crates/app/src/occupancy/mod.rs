@@ -24,7 +24,9 @@ use serde::{Deserialize, Serialize};
 use crate::{
     audit::{self, Change},
     customer::record,
+    db::labels_by_id,
     entity::{customer, handover, occupancy, project, room},
+    list::{self, Found},
     property::room as rooms,
     settings, AppError, AppResult, Caller, Db, Page, PageRequest,
 };
@@ -456,6 +458,20 @@ pub struct RoomCustomerFilter {
 }
 
 pub async fn room_customers(db: &Db, caller: &Caller, req: &PageRequest, f: &RoomCustomerFilter) -> AppResult<Page<RoomCustomers>> {
+    let mut items = Vec::new();
+    let found = room_customers_each(db, caller, req, f, |rows| items.extend(rows)).await?;
+    Ok(Page::found(items, found))
+}
+
+/// The rooms of `room_customers`, by code, handed to `each` with their
+/// customers a part at a time (`list::in_parts`), and how many match.
+pub async fn room_customers_each(
+    db: &Db,
+    caller: &Caller,
+    req: &PageRequest,
+    f: &RoomCustomerFilter,
+    each: impl FnMut(Vec<RoomCustomers>),
+) -> AppResult<Found> {
     caller.require("occupancy.view")?;
     let mut cond = caller.projects_condition(room::Column::ProjectId);
     if let Some(p) = f.project_id {
@@ -469,23 +485,29 @@ pub async fn room_customers(db: &Db, caller: &Caller, req: &PageRequest, f: &Roo
     }
     let q = room::Entity::find().filter(cond);
     let total = q.clone().count(&db.conn).await?;
-    let rooms = crate::list::page_rows(&db.conn, q.order_by_asc(room::Column::Code), req).await?;
-    let occs = occupancy::Entity::find()
+    let ids = list::page_ids(&db.conn, q.order_by_asc(room::Column::Code), room::Column::Id, req).await?;
+    let read = |part: Vec<i32>| async move {
+        with_customers(&db.conn, list::rows_by_id::<room::Entity>(&db.conn, room::Column::Id, &part).await?).await
+    };
+    list::in_parts(&ids, read, each).await?;
+    Ok(Found::total(total))
+}
+
+/// Rooms with who owns, rents and lives in each now, and who pays.
+async fn with_customers(db: &impl ConnectionTrait, rooms: Vec<room::Model>) -> AppResult<Vec<RoomCustomers>> {
+    let current = occupancy::Entity::find()
         .filter(occupancy::Column::RoomId.is_in(rooms.iter().map(|r| r.id).collect::<Vec<_>>()))
         .filter(occupancy::Column::EndDate.is_null())
-        .all(&db.conn)
+        .all(db)
         .await?;
-    let names: BTreeMap<i32, String> = customer::Entity::find()
-        .filter(customer::Column::Id.is_in(occs.iter().map(|o| o.customer_id).collect::<BTreeSet<_>>()))
-        .all(&db.conn)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c.name))
-        .collect();
-    let items = rooms
+    let mut occs = list::grouped(current, |o| o.room_id);
+    let names =
+        labels_by_id::<customer::Entity>(db, customer::Column::Id, customer::Column::Name, occs.values().flatten().map(|o| o.customer_id))
+            .await?;
+    Ok(rooms
         .into_iter()
         .map(|r| {
-            let here: Vec<occupancy::Model> = occs.iter().filter(|o| o.room_id == r.id).cloned().collect();
+            let here = occs.remove(&r.id).unwrap_or_default();
             let name_in = |role: OccupantRole| {
                 here.iter()
                     .filter(|o| o.role == role.code())
@@ -506,8 +528,7 @@ pub async fn room_customers(db: &Db, caller: &Caller, req: &PageRequest, f: &Roo
                 billing_role: party.map_or("无（空置）", |p| p.role.label()),
             }
         })
-        .collect();
-    Ok(Page::new(items, total))
+        .collect())
 }
 
 /// Handed-over rooms per project in scope: (project name, rooms, handed over).

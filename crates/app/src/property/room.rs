@@ -22,7 +22,7 @@ use crate::{
     audit::{self, Change},
     db::{claim_version, labels_by_id},
     entity::{building as building_e, building_unit, project as project_e, room},
-    list::like_pattern,
+    list::{self, like_pattern, Found},
     AppError, AppResult, Caller, Db, Page, PageRequest,
 };
 
@@ -120,6 +120,14 @@ fn area_text(hundredths: i64) -> String {
 }
 
 pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, f: &RoomFilter) -> AppResult<Page<RoomView>> {
+    let mut items = Vec::new();
+    let found = list_each(db, caller, req, f, |views| items.extend(views)).await?;
+    Ok(Page::found(items, found))
+}
+
+/// The rooms of `list`, handed to `each` as views a part at a time
+/// (`list::in_parts`), and how many match.
+pub async fn list_each(db: &Db, caller: &Caller, req: &PageRequest, f: &RoomFilter, each: impl FnMut(Vec<RoomView>)) -> AppResult<Found> {
     caller.require("property.view")?;
     let mut cond = caller.projects_condition(room::Column::ProjectId);
     if let Some(k) = req.keyword() {
@@ -147,8 +155,11 @@ pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, f: &RoomFilter) -
         _ => room::Column::Code,
     };
     let query = if desc { query.order_by_desc(col) } else { query.order_by_asc(col) };
-    let rows = crate::list::page_rows(&db.conn, query.order_by_asc(room::Column::Id), req).await?;
-    Ok(Page::new(views(&db.conn, rows).await?, total))
+    let ids = list::page_ids(&db.conn, query.order_by_asc(room::Column::Id), room::Column::Id, req).await?;
+    let read =
+        |part: Vec<i32>| async move { views(&db.conn, list::rows_by_id::<room::Entity>(&db.conn, room::Column::Id, &part).await?).await };
+    list::in_parts(&ids, read, each).await?;
+    Ok(Found::total(total))
 }
 
 pub async fn get_model(db: &impl ConnectionTrait, caller: &Caller, id: i32) -> AppResult<Room> {

@@ -12,13 +12,14 @@ use serde::{Deserialize, Serialize};
 use crate::{
     db::labels_by_id,
     entity::{customer, project, return_visit, work_order},
+    list::{self, Found},
     AppError, AppResult, Caller, Db, Page, PageRequest,
 };
 
 mod queue;
 mod record;
 
-pub use queue::{pending_count, queue, QueueFilter, QueueItem};
+pub use queue::{pending_count, queue, queue_each, QueueFilter, QueueItem};
 pub use record::{record_care_visit, record_order_visit, CareVisitInput, ComplaintRequest, VisitInput, COMPLAINT_REQUESTED};
 
 pub type Visit = return_visit::Model;
@@ -146,6 +147,21 @@ fn filter_condition(caller: &Caller, tz: Tz, req: &PageRequest, f: &VisitFilter)
 /// Visit records in the caller's offices, newest first (`sort=visited_at`
 /// for oldest first); the keyword searches the comments and the customer's name.
 pub async fn list(db: &Db, caller: &Caller, tz: Tz, req: &PageRequest, f: &VisitFilter) -> AppResult<Page<VisitView>> {
+    let mut items = Vec::new();
+    let found = list_each(db, caller, tz, req, f, |views| items.extend(views)).await?;
+    Ok(Page::found(items, found))
+}
+
+/// The visits of `list`, handed to `each` as views a part at a time
+/// (`list::in_parts`), and how many match.
+pub async fn list_each(
+    db: &Db,
+    caller: &Caller,
+    tz: Tz,
+    req: &PageRequest,
+    f: &VisitFilter,
+    each: impl FnMut(Vec<VisitView>),
+) -> AppResult<Found> {
     caller.require("visit.view")?;
     let q = return_visit::Entity::find().filter(filter_condition(caller, tz, req, f));
     let total = q.clone().count(&db.conn).await?;
@@ -155,8 +171,12 @@ pub async fn list(db: &Db, caller: &Caller, tz: Tz, req: &PageRequest, f: &Visit
     } else {
         q.order_by_asc(return_visit::Column::VisitedAt).order_by_asc(return_visit::Column::Id)
     };
-    let rows = crate::list::page_rows(&db.conn, q, req).await?;
-    Ok(Page::new(views(&db.conn, rows).await?, total))
+    let ids = list::page_ids(&db.conn, q, return_visit::Column::Id, req).await?;
+    let read = |part: Vec<i32>| async move {
+        views(&db.conn, list::rows_by_id::<return_visit::Entity>(&db.conn, return_visit::Column::Id, &part).await?).await
+    };
+    list::in_parts(&ids, read, each).await?;
+    Ok(Found::total(total))
 }
 
 /// One visit; outside the caller's offices it does not exist.

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     db::labels_by_id,
     entity::{customer, project, room, user, work_order, work_order_event},
+    list::{self, Found},
     AppResult, Caller, Db, Page, PageRequest,
 };
 
@@ -65,6 +66,20 @@ fn accepted_at_expr() -> SimpleExpr {
 
 /// The queue, oldest acceptance first, with the names a visitor needs.
 pub async fn queue(db: &Db, caller: &Caller, req: &PageRequest, f: &QueueFilter) -> AppResult<Page<QueueItem>> {
+    let mut items = Vec::new();
+    let found = queue_each(db, caller, req, f, |part| items.extend(part)).await?;
+    Ok(Page::found(items, found))
+}
+
+/// The orders of `queue`, handed to `each` a part at a time
+/// (`list::in_parts`), and how many wait.
+pub async fn queue_each(
+    db: &Db,
+    caller: &Caller,
+    req: &PageRequest,
+    f: &QueueFilter,
+    each: impl FnMut(Vec<QueueItem>),
+) -> AppResult<Found> {
     caller.require("visit.view")?;
     let mut cond = waiting(caller);
     if let Some(p) = f.project_id {
@@ -75,9 +90,13 @@ pub async fn queue(db: &Db, caller: &Caller, req: &PageRequest, f: &QueueFilter)
     }
     let q = work_order::Entity::find().filter(cond);
     let total = q.clone().count(&db.conn).await?;
-    let rows =
-        crate::list::page_rows(&db.conn, q.order_by(accepted_at_expr(), Order::Asc).order_by_asc(work_order::Column::Id), req).await?;
-    Ok(Page::new(items(db, rows).await?, total))
+    let q = q.order_by(accepted_at_expr(), Order::Asc).order_by_asc(work_order::Column::Id);
+    let ids = list::page_ids(&db.conn, q, work_order::Column::Id, req).await?;
+    let read = |part: Vec<i32>| async move {
+        items(db, list::rows_by_id::<work_order::Entity>(&db.conn, work_order::Column::Id, &part).await?).await
+    };
+    list::in_parts(&ids, read, each).await?;
+    Ok(Found::total(total))
 }
 
 /// How many orders wait for a visit in the caller's projects (the workbench).

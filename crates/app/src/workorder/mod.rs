@@ -23,6 +23,7 @@ use crate::{
     customer::record,
     db::{claim_version, labels_by_id},
     entity::{customer, project, room, user, work_order, work_order_event, work_order_material},
+    list::{self, Found},
     property::{project as projects, room as rooms},
     settings::{self, CompanySettings},
     AppError, AppResult, Caller, Db, Page, PageRequest,
@@ -291,46 +292,32 @@ fn overdue_condition(now: DateTime<Utc>) -> Condition {
 
 pub async fn list(db: &Db, caller: &Caller, req: &PageRequest, f: &WorkOrderFilter) -> AppResult<Page<WorkOrderView>> {
     let mut items = Vec::new();
-    let total = list_each(db, caller, req, f, |views| items.extend(views)).await?;
-    Ok(Page::new(items, total))
+    let found = list_each(db, caller, req, f, |views| items.extend(views)).await?;
+    Ok(Page::found(items, found))
 }
 
-/// Orders made into views this many at a time by `list_each`.
-const VIEWS_AT_ONCE: usize = 1_000;
-
-/// The orders of `list`, handed to `each` as views `VIEWS_AT_ONCE` at a
-/// time, and how many match. The page's ids are read first and its orders
-/// a part at a time by id, so an export of 10,000 orders holds the ids and
-/// one part's orders and views, never every order (and a deep page skips
-/// its offset over ids, not whole rows).
+/// The orders of `list`, newest first, handed to `each` as views a part at
+/// a time (`list::in_parts`), and how many match.
 pub async fn list_each(
     db: &Db,
     caller: &Caller,
     req: &PageRequest,
     f: &WorkOrderFilter,
-    mut each: impl FnMut(Vec<WorkOrderView>),
-) -> AppResult<u64> {
+    each: impl FnMut(Vec<WorkOrderView>),
+) -> AppResult<Found> {
     let mut cond = filter_condition(caller, f)?;
     if let Some(k) = req.keyword() {
         cond = cond.add(keyword_condition(&k));
     }
     let q = work_order::Entity::find().filter(cond);
     let total = q.clone().count(&db.conn).await?;
-    let ids: Vec<i32> = q
-        .select_only()
-        .column(work_order::Column::Id)
-        .order_by_desc(work_order::Column::Id)
-        .offset(req.offset())
-        .limit(req.per_page())
-        .into_tuple()
-        .all(&db.conn)
-        .await?;
-    for part in ids.chunks(VIEWS_AT_ONCE) {
-        let by_id = work_order::Entity::find().filter(work_order::Column::Id.is_in(part.iter().copied()));
-        let orders = crate::list::streamed(&db.conn, by_id.order_by_desc(work_order::Column::Id)).await?;
-        each(views(&db.conn, orders, false).await?);
-    }
-    Ok(total)
+    let ids = list::page_ids(&db.conn, q.order_by_desc(work_order::Column::Id), work_order::Column::Id, req).await?;
+    let read = |part: Vec<i32>| async move {
+        let orders = list::rows_by_id::<work_order::Entity>(&db.conn, work_order::Column::Id, &part).await?;
+        views(&db.conn, orders, false).await
+    };
+    list::in_parts(&ids, read, each).await?;
+    Ok(Found::total(total))
 }
 
 /// How many orders the filter finds, without reading any (the workbench's counts).

@@ -47,7 +47,6 @@ async fn build_audit(st: &SharedState, auth: &PageAuth, req: &PageRequest, q: &A
     let (from, to) = utc_range(st.tz, q.from.as_deref(), q.to.as_deref());
     let filter =
         AuditFilter { user: q.user.clone(), entity: q.entity.clone(), entity_id: q.entity_id.clone(), action: q.action.clone(), from, to };
-    let page = audit::list_audit(&st.db, &auth.caller, req, &filter).await?;
     let mut l = ListView::new(
         "操作日志",
         "/system/audit",
@@ -89,7 +88,7 @@ async fn build_audit(st: &SharedState, auth: &PageAuth, req: &PageRequest, q: &A
         .column("操作", None, false)
         .column("摘要", None, false);
     let tz = st.tz;
-    l.fill(page, |r: &AuditRow| Row {
+    let row = |r: &AuditRow| Row {
         cells: vec![
             Cell::text(local_time(tz, r.at)),
             Cell::text(&r.user_name),
@@ -99,7 +98,9 @@ async fn build_audit(st: &SharedState, auth: &PageAuth, req: &PageRequest, q: &A
             Cell::text(&r.summary),
         ],
         actions: vec![RowAction::get("详情", format!("/system/audit/{}", r.id))],
-    });
+    };
+    let found = audit::list_audit_each(&st.db, &auth.caller, req, &filter, |rows| l.extend(rows, row)).await?;
+    l.finish(found);
     l.empty_hint = "没有符合条件的操作记录".into();
     Ok(l)
 }

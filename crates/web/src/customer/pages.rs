@@ -98,7 +98,6 @@ pub async fn list(
         moved_in_from: date(&q.moved_in_from),
         moved_in_to: date(&q.moved_in_to),
     };
-    let page = record::list(&st.db, &auth.caller, &req, &filter).await?;
     let mut l = ListView::new(
         "客户资料",
         BASE,
@@ -161,7 +160,8 @@ pub async fn list(
         .column("管理处", None, false)
         .column("标签", None, false)
         .column("状态", None, false);
-    l.fill(page, row);
+    let found = record::list_each(&st.db, &auth.caller, &req, &filter, |views| l.extend(views, row)).await?;
+    l.finish(found);
     l.empty_hint = if auth.caller.can("customer.create") {
         "没有符合条件的客户，点击“新增客户”登记"
     } else {

@@ -301,7 +301,6 @@ pub async fn room_customers(
 ) -> Result<Response, PageError> {
     let req = mode.prepare(&auth.caller, "occupancy.export", req)?;
     let filter = RoomCustomerFilter { project_id: q.project_id.as_deref().and_then(|p| p.parse().ok()), building_id: None };
-    let page = occupancy::room_customers(&st.db, &auth.caller, &req, &filter).await?;
     let counts = occupancy::handover_counts(&st.db, &auth.caller).await?;
     let mut l = ListView::new("房产客户关系一览表", "/occupancy/rooms", &req, &[("project_id", q.project_id.clone())]);
     l.search_hint = "房间代码".into();
@@ -326,7 +325,7 @@ pub async fn room_customers(
         .column("住户", None, false)
         .column("收费对象", None, false)
         .column("收费身份", None, false);
-    l.fill(page, |r: &RoomCustomers| Row {
+    let row = |r: &RoomCustomers| Row {
         cells: vec![
             Cell::link(&r.room_code, format!("/property/rooms/{}", r.room_id)),
             Cell::text(&r.status),
@@ -337,7 +336,9 @@ pub async fn room_customers(
             Cell::text(r.billing_role),
         ],
         actions: vec![RowAction::get("查看", format!("/property/rooms/{}", r.room_id))],
-    });
+    };
+    let found = occupancy::room_customers_each(&st.db, &auth.caller, &req, &filter, |part| l.extend(part, row)).await?;
+    l.finish(found);
     l.empty_hint = "没有符合条件的房间".into();
     Ok(list_page(&st, &auth, "customer", l, mode.export).await)
 }

@@ -87,7 +87,6 @@ pub async fn list(
         status: q.status.clone(),
         room_type: q.room_type.clone(),
     };
-    let page = room::list(&st.db, &auth.caller, &req, &filter).await?;
     let mut l = ListView::new(
         "房间",
         BASE,
@@ -143,7 +142,8 @@ pub async fn list(
         .column("状态", None, false)
         .column("交付日期", None, false);
     let can_edit = auth.caller.can("property.edit");
-    l.fill(page, |r| row(r, can_edit));
+    let found = room::list_each(&st.db, &auth.caller, &req, &filter, |views| l.extend(views, |r| row(r, can_edit))).await?;
+    l.finish(found);
     l.empty_hint = "没有符合条件的房间。可在项目的楼栋中“批量生成房间”".into();
     Ok(list_page(&st, &auth, "property", l, mode.export).await)
 }

@@ -55,7 +55,6 @@ pub async fn queue(
 ) -> Result<Response, PageError> {
     let req = mode.prepare(&auth.caller, "visit.export", req)?;
     let filter = QueueFilter { project_id: q.project_id.as_deref().and_then(|p| p.parse().ok()) };
-    let page = visit::queue(&st.db, &auth.caller, &req, &filter).await?;
     let mut l = ListView::new("待回访工单", QUEUE, &req, &[("project_id", q.project_id.clone())]);
     l.search_hint = "工单号/内容/电话".into();
     let projects = project::in_scope(&st.db, &auth.caller).await?;
@@ -78,7 +77,7 @@ pub async fn queue(
         .column("验收时间", None, false)
         .column("已等待", None, false);
     let (tz, can_visit) = (st.tz, auth.caller.can("visit.create"));
-    l.fill(page, |o: &QueueItem| Row {
+    let row = |o: &QueueItem| Row {
         cells: vec![
             Cell::link(&o.number, format!("/workorders/{}", o.work_order_id)),
             Cell::text(&o.project_name),
@@ -92,7 +91,9 @@ pub async fn queue(
             if o.waiting_minutes >= 1440 { Cell::tag(waited(o.waiting_minutes), "orange") } else { Cell::text(waited(o.waiting_minutes)) },
         ],
         actions: if can_visit { vec![RowAction::get("回访", format!("{BASE}/new?work_order_id={}", o.work_order_id))] } else { vec![] },
-    });
+    };
+    let found = visit::queue_each(&st.db, &auth.caller, &req, &filter, |part| l.extend(part, row)).await?;
+    l.finish(found);
     l.empty_hint = "没有待回访的工单：客户验收后的工单会出现在这里".into();
     Ok(list_page(&st, &auth, "visit", l, mode.export).await)
 }
@@ -161,7 +162,6 @@ pub async fn list(
         from: dates.date("from", "回访日期", q.from.as_deref().unwrap_or_default()),
         to: dates.date("to", "回访日期", q.to.as_deref().unwrap_or_default()),
     };
-    let page = visit::list(&st.db, &auth.caller, st.tz, &req, &filter).await?;
     let mut l = ListView::new(
         "回访记录",
         BASE,
@@ -222,7 +222,8 @@ pub async fn list(
         .column("回访人", None, false)
         .column("回访内容", None, false);
     let tz = st.tz;
-    l.fill(page, |v| visit_row(tz, v));
+    let found = visit::list_each(&st.db, &auth.caller, tz, &req, &filter, |views| l.extend(views, |v| visit_row(tz, v))).await?;
+    l.finish(found);
     l.empty_hint = "没有符合条件的回访记录".into();
     Ok(list_page(&st, &auth, "visit", l, mode.export).await)
 }

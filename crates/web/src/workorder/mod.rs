@@ -179,8 +179,8 @@ pub async fn list(
         ],
         actions: vec![RowAction::get("处理", format!("{BASE}/{}", o.order.id))],
     };
-    let total = workorder::list_each(&st.db, &auth.caller, &req, &filter, |views| l.extend(views, row)).await?;
-    l.finish(total, false);
+    let found = workorder::list_each(&st.db, &auth.caller, &req, &filter, |views| l.extend(views, row)).await?;
+    l.finish(found);
     l.empty_hint = if mine { "没有分派给您的工单" } else { "没有符合条件的工单" }.into();
     Ok(list_page(&st, &auth, "workorder", l, mode.export).await)
 }

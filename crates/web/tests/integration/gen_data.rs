@@ -11,7 +11,7 @@ use calamine::{open_workbook_from_rs, Reader, Xlsx};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use crate::harness::TestApp;
+use crate::harness::{Session, TestApp};
 
 const SEED: u64 = 7;
 
@@ -100,6 +100,55 @@ async fn scale_s_generates_a_whole_valid_group_deterministically() {
     assert_eq!(fingerprint(&app.db).await, fingerprint(&other.db).await, "the same seed gives the same group");
 }
 
+/// The workbook of `export` (the first sheet's rows below the heading).
+async fn exported(user: &Session, export: &str) -> Vec<Vec<String>> {
+    let r = user.client.get(format!("{}{export}", user.base)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "{export}");
+    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(r.bytes().await.unwrap().to_vec())).unwrap();
+    let sheet = wb.worksheet_range_at(0).unwrap().unwrap();
+    sheet.rows().skip(1).map(|row| row.iter().map(|c| c.to_string()).collect()).collect()
+}
+
+/// `field` of every item of an API list, read a page of 100 at a time.
+async fn listed(user: &Session, api: &str, field: &str) -> Vec<String> {
+    let mut values = Vec::new();
+    for page in 1.. {
+        let sep = if api.contains('?') { '&' } else { '?' };
+        let (status, list) = user.get(&format!("{api}{sep}per_page=100&page={page}")).await;
+        assert_eq!(status, StatusCode::OK, "{api}");
+        let items = list["items"].as_array().unwrap();
+        values.extend(items.iter().map(|i| i[field].as_str().unwrap_or_default().to_string()));
+        if values.len() as u64 >= list["total"].as_u64().unwrap() || items.is_empty() {
+            return values;
+        }
+    }
+    unreachable!()
+}
+
+/// An export reads its list a part at a time (`app::list::in_parts`), a
+/// page of the API in one: each large list's export holds the rows of
+/// every page of its list, in the same order, none twice or lost.
+async fn exports_hold_their_whole_lists(admin: &Session) {
+    // Rows each list has at least: all but the queue more than one part.
+    let parts = app::list::PART + 1;
+    let lists = [
+        ("/customers/export", "/api/v1/customers", "code", 0, parts),
+        ("/property/rooms/export", "/api/v1/rooms", "code", 0, parts),
+        ("/occupancy/rooms/export", "/api/v1/room-customers", "room_code", 0, parts),
+        ("/occupancy/rooms/export", "/api/v1/room-customers", "owner", 2, parts),
+        ("/visits/export", "/api/v1/return-visits", "work_order_number", 4, parts),
+        ("/visits/export", "/api/v1/return-visits", "customer_name", 2, parts),
+        ("/visits/queue/export", "/api/v1/return-visits/queue", "number", 0, 201),
+    ];
+    for (export, api, field, column, at_least) in lists {
+        let rows = exported(admin, export).await;
+        let expected = listed(admin, api, field).await;
+        assert!(expected.len() >= at_least, "{export} has {} rows", expected.len());
+        let column: Vec<String> = rows.iter().map(|r| r[column].clone()).collect();
+        assert_eq!(column, expected, "{export}: {field}");
+    }
+}
+
 #[tokio::test]
 async fn the_generated_group_is_usable_through_the_api_and_scoped() {
     let app = generated().await;
@@ -171,6 +220,8 @@ async fn the_generated_group_is_usable_through_the_api_and_scoped() {
     newest_first.sort_by_key(|(id, _)| std::cmp::Reverse(*id));
     assert_eq!(numbers, newest_first.into_iter().map(|(_, n)| n).collect::<Vec<_>>(), "newest first, none twice or lost");
     assert_eq!(sheet.rows().nth(1).unwrap()[1].to_string(), list["items"][0]["state_label"].as_str().unwrap(), "the cells' text");
+
+    exports_hold_their_whole_lists(&admin).await;
 
     // It only ever writes into an empty database.
     let again = scale::generate(&app.db, Scale::S, SEED, chrono_tz::Asia::Shanghai, &mut |_| {}).await;

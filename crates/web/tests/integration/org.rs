@@ -84,3 +84,31 @@ async fn a_role_grants_exactly_its_permissions() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(v.get("/api/v1/users").await.0, StatusCode::FORBIDDEN, "a disabled role grants nothing");
 }
+
+/// A list reads its page's ids first and then their rows by id
+/// (`app::list::rows_by_id`; here the demo's users): the rows come in the
+/// ids' order, whatever order the database returns them in, and a row
+/// deleted meanwhile is left out.
+#[tokio::test]
+async fn rows_read_by_id_keep_the_order_of_the_ids() {
+    use app::entity::user as c;
+    use sea_orm::{EntityTrait, QueryOrder, QuerySelect};
+    let app = TestApp::demo().await;
+    let mut ids: Vec<i32> = c::Entity::find()
+        .select_only()
+        .column(c::Column::Id)
+        .order_by_asc(c::Column::Id)
+        .limit(5)
+        .into_tuple()
+        .all(&app.db.conn)
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 5, "the demo has users");
+    ids.swap(0, 4);
+    ids.swap(1, 2);
+    let gone = i32::MAX;
+    ids.insert(2, gone);
+    let rows = app::list::rows_by_id::<c::Entity>(&app.db.conn, c::Column::Id, &ids).await.unwrap();
+    let read: Vec<i32> = rows.iter().map(|r| r.id).collect();
+    assert_eq!(read, ids.into_iter().filter(|id| *id != gone).collect::<Vec<_>>());
+}
