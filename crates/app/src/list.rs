@@ -218,9 +218,9 @@ const TOTAL: &str = "list_total";
 ///
 /// The window keeps every match until it is counted and the sort keeps
 /// every match it orders, so both carry only the id (`id_col`) and the sort
-/// keys; the page's own rows are read afterwards by id (`in_parts`). With whole rows a
-/// common four digits (6,000 matches) spent longer copying them than
-/// searching.
+/// keys; the page's own rows are read afterwards by id (`in_parts`). With
+/// whole rows a common four digits (6,000 matches) spent longer copying them
+/// than searching.
 ///
 /// With `cap`, only the newest `cap` matches are ordered and counted, read
 /// down `newest_by` (the id, or a column the query equals to it that an

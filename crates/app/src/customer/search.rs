@@ -23,7 +23,7 @@
 //!   trigram index. PostgreSQL: a `pg_trgm` GIN index serving `ILIKE`.
 //!
 //! A list by keyword orders and counts only its newest matches
-//! (`list::KEYWORD_MATCHES_LISTED`, see `list::page_and_total`).
+//! (`list::KEYWORD_MATCHES_LISTED`, see `list::page_ids_and_total`).
 //!
 //! The searched text is built by `search_text` and the grams by `name_grams`,
 //! each in one code path for both engines; `store_grams` must run in the
