@@ -44,6 +44,8 @@ pub struct Model {
     pub reopen_count: i32,
     /// The highest escalation level reached (0 = none).
     pub escalation_level: i32,
+    /// The customer's latest acceptance (客户验收): the return-visit queue's order.
+    pub accepted_at: Option<DateTimeUtc>,
     pub visited_at: Option<DateTimeUtc>,
     /// The satisfaction code of the return visit.
     pub satisfaction: String,

@@ -26,6 +26,8 @@ mod m20261206_000022_order_tallies;
 mod m20261207_000023_order_project_next_due_index;
 mod m20261207_000024_customer_digit_grams;
 mod m20261208_000025_order_state_tallies;
+mod m20261209_000026_visit_visited_at_index;
+mod m20261209_000027_order_accepted_at;
 
 pub struct Migrator;
 
@@ -56,6 +58,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000023_order_project_next_due_index::Migration),
             Box::new(m20261207_000024_customer_digit_grams::Migration),
             Box::new(m20261208_000025_order_state_tallies::Migration),
+            Box::new(m20261209_000026_visit_visited_at_index::Migration),
+            Box::new(m20261209_000027_order_accepted_at::Migration),
         ]
     }
 }

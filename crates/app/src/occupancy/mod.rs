@@ -17,7 +17,7 @@ use domain::{
 };
 use sea_orm::{
     sea_query::Query, ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use serde::{Deserialize, Serialize};
 
@@ -539,17 +539,28 @@ pub async fn handover_counts(db: &Db, caller: &Caller) -> AppResult<Vec<(String,
         .order_by_asc(project::Column::Code)
         .all(&db.conn)
         .await?;
-    let mut out = Vec::with_capacity(projects.len());
-    for p in projects {
-        let rooms = room::Entity::find().filter(room::Column::ProjectId.eq(p.id)).count(&db.conn).await?;
-        let handed = room::Entity::find()
-            .filter(room::Column::ProjectId.eq(p.id))
-            .filter(room::Column::Id.in_subquery(Query::select().column(handover::Column::RoomId).from(handover::Entity).to_owned()))
-            .count(&db.conn)
-            .await?;
-        out.push((p.name, rooms, handed));
-    }
-    Ok(out)
+    let ids: Vec<i32> = projects.iter().map(|p| p.id).collect();
+    let per_project = |q: Select<room::Entity>| {
+        q.select_only()
+            .column(room::Column::ProjectId)
+            .column_as(room::Column::Id.count(), "n")
+            .filter(room::Column::ProjectId.is_in(ids.clone()))
+            .group_by(room::Column::ProjectId)
+            .into_tuple::<(i32, i64)>()
+    };
+    // Two grouped counts, not two per project: a group has hundreds.
+    let rooms: BTreeMap<i32, i64> = per_project(room::Entity::find()).all(&db.conn).await?.into_iter().collect();
+    let handed_over = Query::select().column(handover::Column::RoomId).from(handover::Entity).to_owned();
+    let handed: BTreeMap<i32, i64> =
+        per_project(room::Entity::find().filter(room::Column::Id.in_subquery(handed_over))).all(&db.conn).await?.into_iter().collect();
+    let count = |counts: &BTreeMap<i32, i64>, id: i32| counts.get(&id).map_or(0, |n| u64::try_from(*n).unwrap_or_default());
+    Ok(projects
+        .into_iter()
+        .map(|p| {
+            let (all, handed) = (count(&rooms, p.id), count(&handed, p.id));
+            (p.name, all, handed)
+        })
+        .collect())
 }
 
 /// A tenant whose lease ends soon (OCC-7).

@@ -4,17 +4,15 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use domain::workorder::{Action, WorkOrderState};
-use sea_orm::{
-    sea_query::{Expr, Query, SimpleExpr, SubQueryStatement},
-    ColumnTrait, Condition, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
-};
+use domain::workorder::WorkOrderState;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 
 use crate::{
     db::labels_by_id,
-    entity::{customer, project, room, user, work_order, work_order_event},
+    entity::{customer, project, room, user, work_order},
     list::{self, Found},
+    workorder::tally,
     AppResult, Caller, Db, Page, PageRequest,
 };
 
@@ -52,18 +50,6 @@ fn waiting(caller: &Caller) -> Condition {
     caller.projects_condition(work_order::Column::ProjectId).add(work_order::Column::State.eq(WorkOrderState::Accepted.code()))
 }
 
-/// When an order was last accepted: the latest 客户验收 on its timeline.
-fn accepted_at_expr() -> SimpleExpr {
-    let e = |c: work_order_event::Column| Expr::col((work_order_event::Entity, c));
-    let latest = Query::select()
-        .expr(e(work_order_event::Column::At).max())
-        .from(work_order_event::Entity)
-        .and_where(e(work_order_event::Column::WorkOrderId).equals((work_order::Entity, work_order::Column::Id)))
-        .and_where(e(work_order_event::Column::Action).eq(Action::CustomerAccept.code()))
-        .to_owned();
-    SimpleExpr::SubQuery(None, Box::new(SubQueryStatement::SelectStatement(latest)))
-}
-
 /// The queue, oldest acceptance first, with the names a visitor needs.
 pub async fn queue(db: &Db, caller: &Caller, req: &PageRequest, f: &QueueFilter) -> AppResult<Page<QueueItem>> {
     let mut items = Vec::new();
@@ -85,12 +71,19 @@ pub async fn queue_each(
     if let Some(p) = f.project_id {
         cond = cond.add(work_order::Column::ProjectId.eq(p));
     }
-    if let Some(k) = req.keyword() {
-        cond = cond.add(crate::workorder::keyword_condition(&k));
+    let keyword = req.keyword();
+    if let Some(k) = &keyword {
+        cond = cond.add(crate::workorder::keyword_condition(k));
     }
     let q = work_order::Entity::find().filter(cond);
-    let total = q.clone().count(&db.conn).await?;
-    let q = q.order_by(accepted_at_expr(), Order::Asc).order_by_asc(work_order::Column::Id);
+    // Without a keyword the kept counts answer (as the workbench's 待回访工单):
+    // counting the waiting orders read every one of them on PostgreSQL,
+    // 200 ms for the 60,000 of scale L.
+    let total = match keyword {
+        None => tally::in_state(db, caller, WorkOrderState::Accepted, f.project_id).await?,
+        Some(_) => q.clone().count(&db.conn).await?,
+    };
+    let q = q.order_by_asc(work_order::Column::AcceptedAt).order_by_asc(work_order::Column::Id);
     let ids = list::page_ids(&db.conn, q, work_order::Column::Id, req).await?;
     let read = |part: Vec<i32>| async move {
         items(db, list::rows_by_id::<work_order::Entity>(&db.conn, work_order::Column::Id, &part).await?).await
@@ -103,7 +96,7 @@ pub async fn queue_each(
 pub async fn pending_count(db: &Db, caller: &Caller) -> AppResult<u64> {
     caller.require("visit.view")?;
     // The queue is the orders accepted and not yet visited (`waiting`).
-    crate::workorder::tally::in_state(db, caller, WorkOrderState::Accepted).await
+    crate::workorder::tally::in_state(db, caller, WorkOrderState::Accepted, None).await
 }
 
 async fn items(db: &Db, rows: Vec<work_order::Model>) -> AppResult<Vec<QueueItem>> {
@@ -116,24 +109,12 @@ async fn items(db: &Db, rows: Vec<work_order::Model>) -> AppResult<Vec<QueueItem
             .await?;
     let users =
         labels_by_id::<user::Entity>(c, user::Column::Id, user::Column::DisplayName, rows.iter().filter_map(|o| o.assignee_id)).await?;
-    let mut accepted: BTreeMap<i32, DateTime<Utc>> = BTreeMap::new();
-    if !rows.is_empty() {
-        for e in work_order_event::Entity::find()
-            .filter(work_order_event::Column::WorkOrderId.is_in(rows.iter().map(|o| o.id)))
-            .filter(work_order_event::Column::Action.eq(Action::CustomerAccept.code()))
-            .all(c)
-            .await?
-        {
-            let at = accepted.entry(e.work_order_id).or_insert(e.at);
-            *at = (*at).max(e.at);
-        }
-    }
     let now = Utc::now();
     let name = |map: &BTreeMap<i32, String>, id: Option<i32>| id.and_then(|i| map.get(&i).cloned()).unwrap_or_default();
     Ok(rows
         .into_iter()
         .map(|o| {
-            let accepted_at = accepted.get(&o.id).copied();
+            let accepted_at = o.accepted_at;
             QueueItem {
                 work_order_id: o.id,
                 number: o.number,

@@ -147,7 +147,7 @@ async fn escalate(db: &Db, tz: Tz, o: &WorkOrder, rules: &[Rule], levels: &[i32]
     for rule in rules.iter().filter(|r| levels.contains(&r.level)) {
         let people = recipients(&*txn, o, &project, rule.notify.for_order(o.assignee_id.is_some())).await?;
         let names: Vec<String> = people.iter().map(|u| u.display_name.clone()).collect();
-        event(&*txn, &system, o.id, escalation::EVENT_ACTION, &o.state, &o.state, &escalation::note(rule.level, &names)).await?;
+        event(&*txn, &system, o.id, now, escalation::EVENT_ACTION, (&o.state, &o.state), &escalation::note(rule.level, &names)).await?;
         if !people.is_empty() {
             let notice = Notice {
                 user_ids: people.iter().map(|u| u.id).collect(),

@@ -265,7 +265,7 @@ fn draft(
     let mut pauses = Vec::new();
     let mut events = Vec::new();
     let mut state = WorkOrderState::PendingDispatch;
-    let (mut responded, mut arrived, mut completed, mut visited) = (None, None, None, None);
+    let (mut responded, mut arrived, mut completed, mut accepted, mut visited) = (None, None, None, None, None);
     let mut reopen = 0;
     for (a, at) in &life.steps {
         let next = step_state(state, *a);
@@ -286,6 +286,7 @@ fn draft(
                 arrived = arrived.or(Some(*at));
             }
             Action::Complete => completed = Some(*at),
+            Action::CustomerAccept => accepted = Some(*at),
             Action::CustomerReject => reopen += 1,
             Action::ReturnVisit => visited = Some(*at),
             Action::WaitCustomer => pauses.push(Pause { from: local(*at), to: None }),
@@ -343,6 +344,7 @@ fn draft(
         request_token: Set(None),
         reopen_count: Set(reopen),
         escalation_level: Set(0),
+        accepted_at: Set(accepted),
         visited_at: Set(visited),
         satisfaction: Set(satisfaction.unwrap_or_default().into()),
         version: Set(1 + events.len() as i32),

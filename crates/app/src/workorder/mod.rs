@@ -356,7 +356,7 @@ fn filter_condition(caller: &Caller, f: &WorkOrderFilter) -> AppResult<Condition
 /// (the workbench's 待派工工单); one who only handles orders counts their own.
 pub async fn count_in_state(db: &Db, caller: &Caller, state: WorkOrderState) -> AppResult<u64> {
     if caller.can("workorder.view") {
-        return tally::in_state(db, caller, state).await;
+        return tally::in_state(db, caller, state, None).await;
     }
     count(db, caller, &WorkOrderFilter { state: Some(state.code().into()), mine: true, ..Default::default() }).await
 }
@@ -481,16 +481,18 @@ fn pauses(events: &[work_order_event::Model], tz: Tz) -> Vec<Pause> {
     out
 }
 
+/// A step's timeline row, at the time the step wrote on the order (its
+/// `completed_at`, `accepted_at`, …), from state `states.0` to `states.1`.
 async fn event(
     db: &impl ConnectionTrait,
     caller: &Caller,
     order: i32,
+    at: DateTime<Utc>,
     action: &str,
-    from: &str,
-    to: &str,
+    states: (&str, &str),
     note: &str,
 ) -> AppResult<work_order_event::Model> {
-    Ok(event_row(order, Utc::now(), caller.user_id, &caller.display_name, action, from, to, note).insert(db).await?)
+    Ok(event_row(order, at, caller.user_id, &caller.display_name, action, states.0, states.1, note).insert(db).await?)
 }
 
 /// A timeline row, written alone by a step or in bulk by a group commit or
@@ -811,6 +813,9 @@ pub async fn act_in(txn: &DatabaseTransaction, caller: &Caller, tz: Tz, id: i32,
         // The completion clock stands still until the customer is back (resume recomputes it).
         am.complete_due = Set(None);
     }
+    if action == Action::CustomerAccept {
+        am.accepted_at = Set(Some(now));
+    }
     if matches!(action, Action::CustomerReject | Action::Reopen) {
         am.reopen_count = Set(o.reopen_count + 1);
     }
@@ -840,16 +845,8 @@ pub async fn act_in(txn: &DatabaseTransaction, caller: &Caller, tz: Tz, id: i32,
         (None, Some(c)) if c.total.0 > 0 => format!("{}（费用 {}）", action.label(), c.total),
         _ => action.label().to_string(),
     };
-    event(
-        txn,
-        caller,
-        id,
-        action.code(),
-        from.code(),
-        to.code(),
-        &if note.is_empty() { label.clone() } else { format!("{label}（{note}）") },
-    )
-    .await?;
+    let note = if note.is_empty() { label.clone() } else { format!("{label}（{note}）") };
+    event(txn, caller, id, now, action.code(), (from.code(), to.code()), &note).await?;
     if action == Action::Resume {
         // The wait on the customer is over: the completion due time moves by it.
         let events = work_order_event::Entity::find()

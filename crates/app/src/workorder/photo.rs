@@ -168,15 +168,16 @@ pub async fn add_photos(db: &Db, store: &dyn BlobStore, caller: &Caller, order_i
     // PostgreSQL, so the second counts the first one's photos (SQLite has
     // one writer anyway). The version stays: a photo does not make the
     // order page someone has open stale.
+    let now = Utc::now();
     work_order::Entity::update_many()
-        .col_expr(work_order::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(work_order::Column::UpdatedAt, Expr::value(now))
         .filter(work_order::Column::Id.eq(o.id))
         .exec(&*txn)
         .await?;
     let added = attach(&txn, caller, o.id, stage, &stored).await?;
     if !added.is_empty() {
         let note = format!("{EVENT_LABEL} {} 张", added.len());
-        super::event(&*txn, caller, o.id, EVENT, &o.state, &o.state, &note).await?;
+        super::event(&*txn, caller, o.id, now, EVENT, (&o.state, &o.state), &note).await?;
         audit::record(
             &*txn,
             caller,

@@ -141,10 +141,14 @@ async fn shift_states(db: &impl ConnectionTrait, deltas: BTreeMap<(i32, String),
     Ok(())
 }
 
-/// How many orders of the caller's projects are in `state` now.
-pub async fn in_state(db: &Db, caller: &Caller, state: WorkOrderState) -> AppResult<u64> {
+/// How many orders of the caller's projects (or of `project` among them)
+/// are in `state` now.
+pub async fn in_state(db: &Db, caller: &Caller, state: WorkOrderState, project: Option<i32>) -> AppResult<u64> {
     use work_order_state_tally::Column as S;
-    let rows = work_order_state_tally::Entity::find().filter(S::State.eq(state.code())).filter(caller.projects_condition(S::ProjectId));
+    let mut rows = work_order_state_tally::Entity::find().filter(S::State.eq(state.code())).filter(caller.projects_condition(S::ProjectId));
+    if let Some(p) = project {
+        rows = rows.filter(S::ProjectId.eq(p));
+    }
     crate::db::summed(&db.conn, rows, S::Orders).await
 }
 

@@ -393,6 +393,16 @@ async fn handover_move_in_move_out_and_the_billing_party() {
     assert_eq!(current[0]["customer_name"], "新业主");
     assert_eq!(now["history"].as_array().unwrap().len(), 4, "history kept");
     assert!(now["history"].as_array().unwrap().iter().filter(|h| h["end_date"] == "2026-02-01").count() == 3);
+    // The room table's note counts each project's rooms handed over, this
+    // one once although it was handed over twice, and every other room none.
+    let (_, page) = s.page("/occupancy/rooms").await;
+    let (_, projects) = s.get("/api/v1/projects?per_page=100").await;
+    for p in projects["items"].as_array().unwrap() {
+        let (_, rooms) = s.get(&format!("/api/v1/rooms?project_id={}", p["id"])).await;
+        let handed = if p["code"] == "JLTX" { 1 } else { 0 };
+        let counted = format!("{} {handed}/{}", p["name"].as_str().unwrap(), rooms["total"]);
+        assert!(page.contains(&counted), "{counted} in the note");
+    }
 
     let (status, _) = s.post("/api/v1/occupancies", json!({"room_id": room, "customer_id": tenant["id"], "role": "tenant", "date": "2026-03-01", "lease_start": "2026-03-01", "lease_end": "2027-02-28"})).await;
     assert_eq!(status, StatusCode::OK);

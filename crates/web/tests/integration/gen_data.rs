@@ -222,6 +222,17 @@ async fn the_generated_group_is_usable_through_the_api_and_scoped() {
     assert_eq!(sheet.rows().nth(1).unwrap()[1].to_string(), list["items"][0]["state_label"].as_str().unwrap(), "the cells' text");
 
     exports_hold_their_whole_lists(&admin).await;
+    // The visit queue counts from the kept counts, of one project too.
+    for project in &own {
+        let waiting = work_order::Entity::find()
+            .filter(work_order::Column::State.eq("accepted"))
+            .filter(work_order::Column::ProjectId.eq(*project as i32))
+            .count(&app.db.conn)
+            .await
+            .unwrap();
+        let (_, queue) = admin.get(&format!("/api/v1/return-visits/queue?project_id={project}")).await;
+        assert!(waiting > 0 && queue["total"] == waiting, "{waiting} waiting in project {project}: {}", queue["total"]);
+    }
 
     // It only ever writes into an empty database.
     let again = scale::generate(&app.db, Scale::S, SEED, chrono_tz::Asia::Shanghai, &mut |_| {}).await;

@@ -45,6 +45,34 @@ async fn order(s: &Session, o: &Value) -> Value {
     s.get(&format!("/api/v1/work-orders/{}", o["id"])).await.1
 }
 
+/// The longest-waiting first: by the time of acceptance, not of creation.
+#[tokio::test]
+async fn the_queue_is_oldest_acceptance_first() {
+    let app = TestApp::demo().await;
+    let agent = app.login("agent").await;
+    let manager = app.login("manager").await;
+    let (room, customer) = room_with_owner(&manager).await;
+    let (status, first) = agent
+        .post(
+            "/api/v1/work-orders",
+            json!({"room_id": room, "customer_id": customer, "category": "水电", "kind": "internal", "priority": "normal", "description": "先报修，后验收"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    let second = accepted_order(&app, &agent, &manager, room, customer, "后报修，先验收").await;
+    let (_, users) = manager.get("/api/v1/users?q=engineer").await;
+    let eng = app.login("engineer").await;
+    let (_, o) = act(&agent, &first, "dispatch", json!({"assignee_id": id_where(&users, "username", "engineer")})).await;
+    let (_, o) = act(&eng, &o, "start", json!({})).await;
+    let (_, o) = act(&eng, &o, "complete", json!({"result": "已修好"})).await;
+    let (status, first) = act(&manager, &o, "customer_accept", json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    let (_, q) = agent.get("/api/v1/return-visits/queue").await;
+    let numbers: Vec<&Value> = q["items"].as_array().unwrap().iter().map(|i| &i["number"]).collect();
+    assert_eq!(numbers, [&second["number"], &first["number"]], "accepted first, listed first");
+    assert_eq!(q["items"][1]["accepted_at"], first["accepted_at"], "when it was accepted");
+}
+
 #[tokio::test]
 async fn a_satisfied_visit_moves_the_order_to_visited_and_leaves_the_queue() {
     let app = TestApp::demo().await;

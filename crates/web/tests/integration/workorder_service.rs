@@ -221,14 +221,19 @@ async fn an_upgrade_fills_the_derived_columns_as_the_writes_keep_them() {
     };
     assert_eq!(done["handling_seconds"], handled(&done), "set when completed");
     assert_eq!(done["next_due"], Value::Null, "and no longer due");
+    let (status, accepted) = act(&manager, &done, "customer_accept", json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{accepted}");
+    let accepting = accepted["events"].as_array().unwrap().iter().find(|e| e["action"] == "customer_accept").expect("on the timeline");
+    let at = |v: &Value| DateTime::parse_from_rfc3339(v.as_str().unwrap()).unwrap();
+    assert_eq!(at(&accepted["accepted_at"]), at(&accepting["at"]), "the acceptance's time, as on the timeline");
     let derived = || async {
-        type Derived = (i32, String, Option<DateTime<Utc>>, Option<DateTime<Utc>>, Option<i64>);
+        type Derived = (i32, String, Option<DateTime<Utc>>, Option<DateTime<Utc>>, Option<i64>, Option<DateTime<Utc>>);
         let mut rows: Vec<Derived> = work_order::Entity::find()
             .all(&app.db.conn)
             .await
             .unwrap()
             .into_iter()
-            .map(|o| (o.id, o.state, o.next_due, o.completed_at, o.handling_seconds))
+            .map(|o| (o.id, o.state, o.next_due, o.completed_at, o.handling_seconds, o.accepted_at))
             .collect();
         rows.sort();
         rows
@@ -240,8 +245,13 @@ async fn an_upgrade_fills_the_derived_columns_as_the_writes_keep_them() {
         written.iter().filter(|(_, s, ..)| !open.contains(&s.as_str())).all(|(_, _, d, ..)| d.is_none()),
         "the others do not: {written:?}"
     );
-    assert!(written.iter().any(|(.., c, h)| c.is_some() && h.is_some()), "the demo's completed orders have a handling time too");
-    assert!(written.iter().all(|(.., c, h)| c.is_some() == h.is_some()), "only they have one: {written:?}");
+    assert!(written.iter().any(|(.., c, h, _)| c.is_some() && h.is_some()), "the demo's completed orders have a handling time too");
+    assert!(written.iter().all(|(.., c, h, _)| c.is_some() == h.is_some()), "only they have one: {written:?}");
+    let accepted_ever = ["accepted", "visited", "closed"];
+    assert!(
+        written.iter().all(|(_, s, .., a)| a.is_some() == accepted_ever.contains(&s.as_str())),
+        "the orders the customer accepted, and only they, have the acceptance's time: {written:?}"
+    );
     // The migrations take the columns away and compute them again, on one
     // connection: a pooled SQLite connection that last read the table before
     // another dropped a column can still see the column when asked to add it.
