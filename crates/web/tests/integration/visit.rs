@@ -15,6 +15,11 @@ use crate::{
 /// dispatches, the engineer starts and completes, the customer's acceptance
 /// is recorded by the manager.
 async fn accepted_order(app: &TestApp, agent: &Session, manager: &Session, room: i64, customer: i64, description: &str) -> Value {
+    let o = reported_order(agent, room, customer, description).await;
+    accept(app, agent, manager, &o).await
+}
+
+async fn reported_order(agent: &Session, room: i64, customer: i64, description: &str) -> Value {
     let (status, o) = agent
         .post(
             "/api/v1/work-orders",
@@ -22,9 +27,14 @@ async fn accepted_order(app: &TestApp, agent: &Session, manager: &Session, room:
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{o}");
+    o
+}
+
+/// A reported order dispatched, done and accepted (see `accepted_order`).
+async fn accept(app: &TestApp, agent: &Session, manager: &Session, o: &Value) -> Value {
     let (_, users) = manager.get("/api/v1/users?q=engineer").await;
     let engineer = id_where(&users, "username", "engineer");
-    let (_, o) = act(agent, &o, "dispatch", json!({"assignee_id": engineer})).await;
+    let (_, o) = act(agent, o, "dispatch", json!({"assignee_id": engineer})).await;
     let eng = app.login("engineer").await;
     let (_, o) = act(&eng, &o, "start", json!({})).await;
     let (status, o) = act(&eng, &o, "complete", json!({"result": "更换阀芯，试水正常"})).await;
@@ -52,21 +62,9 @@ async fn the_queue_is_oldest_acceptance_first() {
     let agent = app.login("agent").await;
     let manager = app.login("manager").await;
     let (room, customer) = room_with_owner(&manager).await;
-    let (status, first) = agent
-        .post(
-            "/api/v1/work-orders",
-            json!({"room_id": room, "customer_id": customer, "category": "水电", "kind": "internal", "priority": "normal", "description": "先报修，后验收"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{first}");
+    let first = reported_order(&agent, room, customer, "先报修，后验收").await;
     let second = accepted_order(&app, &agent, &manager, room, customer, "后报修，先验收").await;
-    let (_, users) = manager.get("/api/v1/users?q=engineer").await;
-    let eng = app.login("engineer").await;
-    let (_, o) = act(&agent, &first, "dispatch", json!({"assignee_id": id_where(&users, "username", "engineer")})).await;
-    let (_, o) = act(&eng, &o, "start", json!({})).await;
-    let (_, o) = act(&eng, &o, "complete", json!({"result": "已修好"})).await;
-    let (status, first) = act(&manager, &o, "customer_accept", json!({})).await;
-    assert_eq!(status, StatusCode::OK, "{first}");
+    let first = accept(&app, &agent, &manager, &first).await;
     let (_, q) = agent.get("/api/v1/return-visits/queue").await;
     let numbers: Vec<&Value> = q["items"].as_array().unwrap().iter().map(|i| &i["number"]).collect();
     assert_eq!(numbers, [&second["number"], &first["number"]], "accepted first, listed first");
