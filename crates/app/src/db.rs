@@ -248,6 +248,38 @@ where
     Ok(sum.flatten().map_or(0, |n| u64::try_from(n).unwrap_or_default()))
 }
 
+/// Adds each delta to its key's kept count in `E` (a table of counts keyed by
+/// `key_col`; the row is made by the first delta, its other counts at their
+/// defaults), inside the caller's transaction, so a count changes exactly
+/// when what it counts commits. In key order: two writers touching the same
+/// keys lock their rows in the same order on PostgreSQL, so they queue
+/// instead of deadlocking.
+pub async fn add_to_counts<E>(
+    db: &impl ConnectionTrait,
+    key_col: E::Column,
+    count_col: E::Column,
+    deltas: std::collections::BTreeMap<i32, i64>,
+) -> AppResult<()>
+where
+    E: sea_orm::EntityTrait,
+{
+    use sea_orm::{
+        sea_query::{Expr, OnConflict, Query},
+        IdenStatic,
+    };
+    for (key, delta) in deltas.into_iter().filter(|(_, d)| *d != 0) {
+        let add = Expr::col((E::default(), count_col)).add(Expr::cust(format!("excluded.{}", count_col.as_str())));
+        let upsert = Query::insert()
+            .into_table(E::default())
+            .columns([key_col, count_col])
+            .values_panic([key.into(), delta.into()])
+            .on_conflict(OnConflict::column(key_col).value(count_col, add).to_owned())
+            .to_owned();
+        db.execute(db.get_database_backend().build(&upsert)).await?;
+    }
+    Ok(())
+}
+
 /// The rows of `E` with the given ids, as id → label: the names shown beside
 /// foreign keys in lists, loaded in one query per page rather than per row.
 /// Only the two columns are read: an export of 10,000 orders read its

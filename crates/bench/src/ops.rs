@@ -81,6 +81,9 @@ pub async fn run_operation(name: &str, cx: &Context) -> anyhow::Result<Done> {
         "workorder create" => workorder_create(cx).await,
         "workorder list p1" => workorder_list_first(cx).await,
         "workorder list p500" => workorder_list_deep(cx).await,
+        "visit queue" => pages(cx, &["/visits/queue", "/visits/queue?page=100"]).await,
+        "visit list" => pages(cx, &["/visits", "/visits?page=500"]).await,
+        "room customers" => pages(cx, &["/occupancy/rooms", "/occupancy/rooms?page=500"]).await,
         "measures project-month" => measures(cx, Some(cx.project.clone())).await,
         "measures group-month" => measures(cx, None).await,
         "export 10k orders" => export_orders(cx).await,
@@ -158,6 +161,18 @@ async fn customer_list(cx: &Context) -> anyhow::Result<Done> {
         ASKED.iter().map(|q| if q.is_empty() { "(nothing)" } else { q }).collect::<Vec<_>>().join(", ")
     );
     Ok(Done { clients, measured, metric: Some(Metric::Hits), note })
+}
+
+/// A list page as the staff open it, the first page and a deep one in turn.
+async fn pages(cx: &Context, paths: &'static [&'static str]) -> anyhow::Result<Done> {
+    let clients = cx.args.clients;
+    let browsers = cx.logged_in_browsers(clients).await?;
+    let measured = run(cx.limits(clients), move |c, seq| {
+        let (b, path) = (browsers[c].clone(), paths[seq as usize % paths.len()]);
+        async move { b.page(path).await.map(|body| body.len() as u64) }
+    })
+    .await;
+    Ok(Done { clients, measured, metric: Some(Metric::Kilobytes), note: format!("GET {} in turn", paths.join(", ")) })
 }
 
 async fn customer_360(cx: &Context) -> anyhow::Result<Done> {

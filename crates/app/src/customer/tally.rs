@@ -6,12 +6,9 @@
 
 use std::collections::BTreeMap;
 
-use sea_orm::{
-    sea_query::{Expr, OnConflict},
-    ConnectionTrait, EntityTrait, QueryFilter, Set,
-};
+use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter};
 
-use crate::{entity::customer_tally, AppResult, Caller, Db};
+use crate::{db::add_to_counts, entity::customer_tally, AppResult, Caller, Db};
 
 /// Where a customer counts: its office, and whether it is enabled.
 pub type Place = (i32, bool);
@@ -19,8 +16,6 @@ pub type Place = (i32, bool);
 /// Changes the counts for customers that were at `before` and are now at
 /// `after` (none for a customer added or deleted), one pair per customer.
 pub async fn shift(db: &impl ConnectionTrait, moves: impl IntoIterator<Item = (Option<Place>, Option<Place>)>) -> AppResult<()> {
-    // In office order: two writers that touch the same offices lock their
-    // rows in the same order on PostgreSQL, so they queue instead of deadlocking.
     let mut deltas: BTreeMap<i32, i64> = BTreeMap::new();
     for (before, after) in moves {
         for (place, sign) in [(before, -1), (after, 1)] {
@@ -29,15 +24,8 @@ pub async fn shift(db: &impl ConnectionTrait, moves: impl IntoIterator<Item = (O
             }
         }
     }
-    for (office, delta) in deltas.into_iter().filter(|(_, d)| *d != 0) {
-        let row = customer_tally::ActiveModel { org_unit_id: Set(office), enabled: Set(delta) };
-        let add = Expr::col((customer_tally::Entity, customer_tally::Column::Enabled)).add(Expr::cust("excluded.enabled"));
-        customer_tally::Entity::insert(row)
-            .on_conflict(OnConflict::column(customer_tally::Column::OrgUnitId).value(customer_tally::Column::Enabled, add).to_owned())
-            .exec_without_returning(db)
-            .await?;
-    }
-    Ok(())
+    use customer_tally::Column as C;
+    add_to_counts::<customer_tally::Entity>(db, C::OrgUnitId, C::Enabled, deltas).await
 }
 
 /// How many enabled customers the caller's offices have.

@@ -28,6 +28,7 @@ mod m20261207_000024_customer_digit_grams;
 mod m20261208_000025_order_state_tallies;
 mod m20261209_000026_visit_visited_at_index;
 mod m20261209_000027_order_accepted_at;
+mod m20261209_000028_visit_and_room_tallies;
 
 pub struct Migrator;
 
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000025_order_state_tallies::Migration),
             Box::new(m20261209_000026_visit_visited_at_index::Migration),
             Box::new(m20261209_000027_order_accepted_at::Migration),
+            Box::new(m20261209_000028_visit_and_room_tallies::Migration),
         ]
     }
 }

@@ -16,8 +16,8 @@ use domain::{
     FieldErrors,
 };
 use sea_orm::{
-    sea_query::Query, ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 
@@ -378,6 +378,7 @@ pub async fn handover(db: &Db, caller: &Caller, input: &HandoverInput) -> AppRes
         .collect();
     end(&*txn, &leaving, date, "入伙迁出").await?;
     let number = settings::next_number(&*txn, c.company_id, "handover", crate::clock::today()).await?;
+    let first_handover = handover::Entity::find().filter(handover::Column::RoomId.eq(r.id)).one(&*txn).await?.is_none();
     let h = handover::ActiveModel {
         number: Set(number),
         room_id: Set(r.id),
@@ -394,6 +395,9 @@ pub async fn handover(db: &Db, caller: &Caller, input: &HandoverInput) -> AppRes
     }
     .insert(&*txn)
     .await?;
+    if first_handover {
+        crate::property::tally::handed_over(&*txn, r.project_id).await?;
+    }
     if !holders_of(&now_holders).contains(&incoming) {
         occupancy::ActiveModel {
             room_id: Set(r.id),
@@ -531,7 +535,8 @@ async fn with_customers(db: &impl ConnectionTrait, rooms: Vec<room::Model>) -> A
         .collect())
 }
 
-/// Handed-over rooms per project in scope: (project name, rooms, handed over).
+/// Handed-over rooms per project in scope, from the kept counts
+/// (`property::tally`): (project name, rooms, handed over).
 pub async fn handover_counts(db: &Db, caller: &Caller) -> AppResult<Vec<(String, u64, u64)>> {
     caller.require("occupancy.view")?;
     let projects = project::Entity::find()
@@ -539,26 +544,12 @@ pub async fn handover_counts(db: &Db, caller: &Caller) -> AppResult<Vec<(String,
         .order_by_asc(project::Column::Code)
         .all(&db.conn)
         .await?;
-    let ids: Vec<i32> = projects.iter().map(|p| p.id).collect();
-    let per_project = |q: Select<room::Entity>| {
-        q.select_only()
-            .column(room::Column::ProjectId)
-            .column_as(room::Column::Id.count(), "n")
-            .filter(room::Column::ProjectId.is_in(ids.clone()))
-            .group_by(room::Column::ProjectId)
-            .into_tuple::<(i32, i64)>()
-    };
-    // Two grouped counts, not two per project: a group has hundreds.
-    let rooms: BTreeMap<i32, i64> = per_project(room::Entity::find()).all(&db.conn).await?.into_iter().collect();
-    let handed_over = Query::select().column(handover::Column::RoomId).from(handover::Entity).to_owned();
-    let handed: BTreeMap<i32, i64> =
-        per_project(room::Entity::find().filter(room::Column::Id.in_subquery(handed_over))).all(&db.conn).await?.into_iter().collect();
-    let count = |counts: &BTreeMap<i32, i64>, id: i32| counts.get(&id).map_or(0, |n| u64::try_from(*n).unwrap_or_default());
+    let counts = crate::property::tally::of_projects(db, caller).await?;
     Ok(projects
         .into_iter()
         .map(|p| {
-            let (all, handed) = (count(&rooms, p.id), count(&handed, p.id));
-            (p.name, all, handed)
+            let (rooms, handed) = counts.get(&p.id).copied().unwrap_or_default();
+            (p.name, rooms, handed)
         })
         .collect())
 }

@@ -234,6 +234,7 @@ async fn store(db: &Db, caller: &Caller, rows: &[RoomRow]) -> AppResult<usize> {
     for chunk in models.chunks(400) {
         room::Entity::insert_many(chunk.to_vec()).exec(&*txn).await?;
     }
+    super::tally::rooms_added(&*txn, rows.iter().map(|r| r.project_id)).await?;
     audit::record(&*txn, caller, Change::new("room", "import", AuditAction::Create).summary(format!("Excel 导入 {} 间房", rows.len())))
         .await?;
     txn.commit().await?;

@@ -5,3 +5,4 @@ pub mod building;
 pub mod import;
 pub mod project;
 pub mod room;
+pub mod tally;

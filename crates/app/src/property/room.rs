@@ -306,6 +306,7 @@ pub async fn create(db: &Db, caller: &Caller, input: &RoomInput) -> AppResult<Ro
     }
     .insert(&*txn)
     .await?;
+    super::tally::rooms_added(&*txn, [r.project_id]).await?;
     let company = project::get(&*txn, caller, r.project_id).await?.company_id;
     audit::record(
         &*txn,
@@ -531,6 +532,7 @@ pub async fn commit_batch(db: &Db, caller: &Caller, input: &BatchInput) -> AppRe
     for chunk in models.chunks(400) {
         room::Entity::insert_many(chunk.to_vec()).exec(&*txn).await?;
     }
+    super::tally::rooms_added(&*txn, std::iter::repeat_n(b.project_id, batch.rooms.len())).await?;
     let company = project::get(&*txn, caller, b.project_id).await?.company_id;
     audit::record(
         &*txn,

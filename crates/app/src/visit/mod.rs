@@ -18,6 +18,7 @@ use crate::{
 
 mod queue;
 mod record;
+pub mod tally;
 
 pub use queue::{pending_count, queue, queue_each, QueueFilter, QueueItem};
 pub use record::{record_care_visit, record_order_visit, CareVisitInput, ComplaintRequest, VisitInput, COMPLAINT_REQUESTED};
@@ -106,6 +107,18 @@ fn non_empty(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
+/// Whether a filter or the keyword leaves out some of the caller's visits.
+fn narrows(req: &PageRequest, f: &VisitFilter) -> bool {
+    let VisitFilter { kind, satisfaction, follow_up, project_id, customer_id, work_order_id, from, to } = f;
+    req.keyword().is_some()
+        || [kind, satisfaction, follow_up].into_iter().any(|s| non_empty(s).is_some())
+        || project_id.is_some()
+        || customer_id.is_some()
+        || work_order_id.is_some()
+        || from.is_some()
+        || to.is_some()
+}
+
 fn filter_condition(caller: &Caller, tz: Tz, req: &PageRequest, f: &VisitFilter) -> Condition {
     let mut cond = caller.offices_condition(return_visit::Column::OfficeId);
     if let Some(k) = non_empty(&f.kind) {
@@ -164,7 +177,8 @@ pub async fn list_each(
 ) -> AppResult<Found> {
     caller.require("visit.view")?;
     let q = return_visit::Entity::find().filter(filter_condition(caller, tz, req, f));
-    let total = q.clone().count(&db.conn).await?;
+    // The records as they open, every visit in scope, have a kept count.
+    let total = if narrows(req, f) { q.clone().count(&db.conn).await? } else { tally::visits(db, caller).await? };
     let (_, desc) = req.sort_by(&["visited_at"], "-visited_at");
     let q = if desc {
         q.order_by_desc(return_visit::Column::VisitedAt).order_by_desc(return_visit::Column::Id)

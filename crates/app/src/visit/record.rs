@@ -163,6 +163,7 @@ async fn insert(txn: &impl ConnectionTrait, caller: &Caller, s: &Subject, a: &An
     }
     .insert(txn)
     .await?;
+    super::tally::recorded(txn, [visit.office_id]).await?;
     if a.follow_up == FollowUp::Complaint {
         let request = ComplaintRequest {
             visit_id: visit.id,

@@ -434,6 +434,7 @@ async fn write_chunk(db: &Db, tz: Tz, plan: &Plan, mut drafts: Vec<Draft>) -> Ap
     if !materials.is_empty() {
         work_order_material::Entity::insert_many(materials).exec(&*txn).await?;
     }
+    crate::visit::tally::recorded(&*txn, visits.iter().map(|v| *v.office_id.as_ref())).await?;
     for part in visits.chunks(500) {
         return_visit::Entity::insert_many(part.to_vec()).exec(&*txn).await?;
     }

@@ -403,6 +403,7 @@ async fn handover_move_in_move_out_and_the_billing_party() {
         let counted = format!("{} {handed}/{}", p["name"].as_str().unwrap(), rooms["total"]);
         assert!(page.contains(&counted), "{counted} in the note");
     }
+    app.assert_visit_and_room_counts_kept().await;
 
     let (status, _) = s.post("/api/v1/occupancies", json!({"room_id": room, "customer_id": tenant["id"], "role": "tenant", "date": "2026-03-01", "lease_start": "2026-03-01", "lease_end": "2027-02-28"})).await;
     assert_eq!(status, StatusCode::OK);

@@ -98,19 +98,40 @@ impl TestApp {
         login_at(&self.base, username, password).await
     }
 
+    /// `k → n` of a query's rows.
+    async fn counts(&self, sql: &'static str) -> BTreeMap<i32, i64> {
+        let rows = self.db.conn.query_all(Statement::from_string(self.db.conn.get_database_backend(), sql)).await.unwrap();
+        rows.iter().map(|r| (r.try_get::<i32>("", "k").unwrap(), r.try_get::<i64>("", "n").unwrap())).collect()
+    }
+
     /// The kept counts of enabled customers (`customer_tallies`) are the
     /// customers themselves, office by office (run after every kind of
     /// customer write: create, edit, enable, disable, delete, import).
     pub async fn assert_customer_counts_kept(&self) {
-        let by_office = |sql: &'static str| async move {
-            let rows = self.db.conn.query_all(Statement::from_string(self.db.conn.get_database_backend(), sql)).await.unwrap();
-            rows.iter().map(|r| (r.try_get::<i32>("", "office").unwrap(), r.try_get::<i64>("", "n").unwrap())).collect::<BTreeMap<_, _>>()
-        };
         let counted =
-            by_office("SELECT org_unit_id AS office, CAST(COUNT(*) AS BIGINT) AS n FROM customers WHERE enabled GROUP BY org_unit_id")
-                .await;
-        let kept = by_office("SELECT org_unit_id AS office, enabled AS n FROM customer_tallies WHERE enabled <> 0").await;
+            self.counts("SELECT org_unit_id AS k, CAST(COUNT(*) AS BIGINT) AS n FROM customers WHERE enabled GROUP BY org_unit_id").await;
+        let kept = self.counts("SELECT org_unit_id AS k, enabled AS n FROM customer_tallies WHERE enabled <> 0").await;
         assert_eq!(kept, counted, "kept counts by office");
+    }
+
+    /// The kept counts of visits per office (`visit_tallies`) and of rooms
+    /// and handed-over rooms per project (`project_room_tallies`) are the
+    /// visits and rooms themselves.
+    pub async fn assert_visit_and_room_counts_kept(&self) {
+        let visits = self.counts("SELECT office_id AS k, CAST(COUNT(*) AS BIGINT) AS n FROM return_visits GROUP BY office_id").await;
+        let kept = self.counts("SELECT org_unit_id AS k, visits AS n FROM visit_tallies WHERE visits <> 0").await;
+        assert_eq!(kept, visits, "kept visit counts by office");
+        let rooms = self.counts("SELECT project_id AS k, CAST(COUNT(*) AS BIGINT) AS n FROM rooms GROUP BY project_id").await;
+        let kept = self.counts("SELECT project_id AS k, rooms AS n FROM project_room_tallies WHERE rooms <> 0").await;
+        assert_eq!(kept, rooms, "kept room counts by project");
+        let handed = self
+            .counts(
+                "SELECT project_id AS k, CAST(COUNT(*) AS BIGINT) AS n FROM rooms \
+                 WHERE id IN (SELECT room_id FROM handovers) GROUP BY project_id",
+            )
+            .await;
+        let kept = self.counts("SELECT project_id AS k, handed AS n FROM project_room_tallies WHERE handed <> 0").await;
+        assert_eq!(kept, handed, "kept handed-over counts by project");
     }
 
     /// The kept counts of orders per project and state

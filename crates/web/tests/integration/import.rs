@@ -114,6 +114,7 @@ async fn room_import_all_or_nothing_then_clean_rows_with_an_error_report() {
     let again = import(&s, "rooms", "clean_rows", workbook(&room_rows(vec![]))).await;
     assert_eq!(again["imported"], 0, "existing codes are refused");
     assert!(report(&s, &again).await[0].1.contains("已存在"));
+    app.assert_visit_and_room_counts_kept().await;
 }
 
 #[tokio::test]

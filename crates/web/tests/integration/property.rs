@@ -57,6 +57,7 @@ async fn batch_generation_previews_commits_once_and_refuses_duplicates() {
 
     let (_, audit) = s.get(&format!("/api/v1/audit-logs?entity=building&entity_id={b}&action=create")).await;
     assert_eq!(audit["total"], 2, "the building and its batch are audited");
+    app.assert_visit_and_room_counts_kept().await;
 }
 
 #[tokio::test]
@@ -96,6 +97,7 @@ async fn bad_batches_and_rooms_are_refused_beside_the_field() {
     assert_eq!(body["error"]["fields"]["code"], "本项目已有房间代码 D1-0101");
     let (status, dup) = s.post("/api/v1/buildings", json!({"project_id": room["project_id"], "code": "D1"})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{dup}");
+    app.assert_visit_and_room_counts_kept().await;
 }
 
 #[tokio::test]

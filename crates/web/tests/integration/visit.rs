@@ -345,6 +345,7 @@ async fn care_visits_and_the_visit_records() {
     assert!(r.headers()["content-type"].to_str().unwrap().contains("spreadsheetml"));
     let (_, c360) = agent.page(&format!("/customers/{customer}")).await;
     assert!(c360.contains("电梯常坏") && c360.contains("关怀回访"), "order and care visits on the customer page");
+    app.assert_visit_and_room_counts_kept().await;
 }
 
 #[tokio::test]
