@@ -484,11 +484,16 @@ pub async fn room_customers_each(
     if let Some(b) = f.building_id {
         cond = cond.add(room::Column::BuildingId.eq(b));
     }
-    if let Some(k) = req.keyword() {
-        cond = cond.add(room::Column::Code.contains(normalize_text(&k)));
+    let keyword = req.keyword();
+    if let Some(k) = &keyword {
+        cond = cond.add(room::Column::Code.contains(normalize_text(k)));
     }
     let q = room::Entity::find().filter(cond);
-    let total = q.clone().count(&db.conn).await?;
+    // Every room of the caller's projects, or of one: the kept counts answer.
+    let total = match (&keyword, f.building_id) {
+        (None, None) => crate::property::tally::rooms(db, caller, f.project_id).await?,
+        _ => q.clone().count(&db.conn).await?,
+    };
     let ids = list::page_ids(&db.conn, q.order_by_asc(room::Column::Code), room::Column::Id, req).await?;
     let read = |part: Vec<i32>| async move {
         with_customers(&db.conn, list::rows_by_id::<room::Entity>(&db.conn, room::Column::Id, &part).await?).await

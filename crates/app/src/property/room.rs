@@ -147,7 +147,11 @@ pub async fn list_each(db: &Db, caller: &Caller, req: &PageRequest, f: &RoomFilt
         cond = cond.add(room::Column::RoomType.eq(t));
     }
     let query = room::Entity::find().filter(cond);
-    let total = query.clone().count(&db.conn).await?;
+    let narrowed = req.keyword().is_some()
+        || f.building_id.is_some()
+        || [&f.status, &f.room_type].into_iter().any(|v| v.as_deref().is_some_and(|s| !s.is_empty()));
+    // Every room of the caller's projects, or of one: the kept counts answer.
+    let total = if narrowed { query.clone().count(&db.conn).await? } else { super::tally::rooms(db, caller, f.project_id).await? };
     let (key, desc) = req.sort_by(&["code", "floor", "building_area"], "code");
     let col = match key {
         "floor" => room::Column::Floor,

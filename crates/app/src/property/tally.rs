@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::{db::add_to_counts, entity::project_room_tally, AppResult, Caller, Db};
 
@@ -28,6 +28,15 @@ fn per_project(projects: impl IntoIterator<Item = i32>) -> BTreeMap<i32, i64> {
         *deltas.entry(p).or_default() += 1;
     }
     deltas
+}
+
+/// How many rooms the caller's projects (or `project` among them) have.
+pub async fn rooms(db: &Db, caller: &Caller, project: Option<i32>) -> AppResult<u64> {
+    let mut rows = project_room_tally::Entity::find().filter(caller.projects_condition(C::ProjectId));
+    if let Some(p) = project {
+        rows = rows.filter(C::ProjectId.eq(p));
+    }
+    crate::db::summed(&db.conn, rows, C::Rooms).await
 }
 
 /// The kept counts of the caller's projects: project → (rooms, handed over).
