@@ -540,21 +540,29 @@ async fn with_customers(db: &impl ConnectionTrait, rooms: Vec<room::Model>) -> A
         .collect())
 }
 
-/// Handed-over rooms per project in scope, from the kept counts
-/// (`property::tally`): (project name, rooms, handed over).
-pub async fn handover_counts(db: &Db, caller: &Caller) -> AppResult<Vec<(String, u64, u64)>> {
+/// A project's rooms and how many were handed over (入伙), for OCC-6.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectHandovers {
+    pub name: String,
+    pub rooms: u64,
+    pub handed: u64,
+}
+
+/// Handed-over rooms per project in scope (or of `project` among them), in
+/// project order, from the kept counts (`property::tally`).
+pub async fn handover_counts(db: &Db, caller: &Caller, project: Option<i32>) -> AppResult<Vec<ProjectHandovers>> {
     caller.require("occupancy.view")?;
-    let projects = project::Entity::find()
-        .filter(caller.projects_condition(project::Column::Id))
-        .order_by_asc(project::Column::Code)
-        .all(&db.conn)
-        .await?;
+    let mut projects = project::Entity::find().filter(caller.projects_condition(project::Column::Id));
+    if let Some(p) = project {
+        projects = projects.filter(project::Column::Id.eq(p));
+    }
+    let projects = projects.order_by_asc(project::Column::Code).all(&db.conn).await?;
     let counts = crate::property::tally::of_projects(db, caller).await?;
     Ok(projects
         .into_iter()
         .map(|p| {
             let (rooms, handed) = counts.get(&p.id).copied().unwrap_or_default();
-            (p.name, rooms, handed)
+            ProjectHandovers { name: p.name, rooms, handed }
         })
         .collect())
 }

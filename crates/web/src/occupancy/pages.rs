@@ -292,6 +292,20 @@ pub struct TableQuery {
     project_id: Option<String>,
 }
 
+/// Projects the 入伙 note names one by one: a group's hundreds would push the
+/// table off the screen, so a larger scope sees their total, and a project
+/// chosen in the filter its own counts.
+const NOTE_PROJECTS: usize = 6;
+
+fn handover_note(counts: &[occupancy::ProjectHandovers]) -> String {
+    if counts.len() <= NOTE_PROJECTS {
+        let each: Vec<String> = counts.iter().map(|c| format!("{} {}/{}", c.name, c.handed, c.rooms)).collect();
+        return format!("已入伙房间：{}", each.join("，"));
+    }
+    let (handed, rooms) = counts.iter().fold((0, 0), |(h, r), c| (h + c.handed, r + c.rooms));
+    format!("已入伙房间：{} 个项目共 {handed}/{rooms}（选择项目查看该项目）", counts.len())
+}
+
 pub async fn room_customers(
     State(st): State<SharedState>,
     auth: PageAuth,
@@ -301,7 +315,7 @@ pub async fn room_customers(
 ) -> Result<Response, PageError> {
     let req = mode.prepare(&auth.caller, "occupancy.export", req)?;
     let filter = RoomCustomerFilter { project_id: q.project_id.as_deref().and_then(|p| p.parse().ok()), building_id: None };
-    let counts = occupancy::handover_counts(&st.db, &auth.caller).await?;
+    let counts = occupancy::handover_counts(&st.db, &auth.caller, filter.project_id).await?;
     let mut l = ListView::new("房产客户关系一览表", "/occupancy/rooms", &req, &[("project_id", q.project_id.clone())]);
     l.search_hint = "房间代码".into();
     let projects = project::in_scope(&st.db, &auth.caller).await?;
@@ -314,10 +328,7 @@ pub async fn room_customers(
     if auth.caller.can("occupancy.export") {
         l.export("/occupancy/rooms/export");
     }
-    l.note = format!(
-        "已入伙房间：{}",
-        counts.iter().map(|(name, rooms, handed)| format!("{name} {handed}/{rooms}")).collect::<Vec<_>>().join("，")
-    );
+    l.note = handover_note(&counts);
     l.column("房间", None, false)
         .column("状态", None, false)
         .column("业主", None, false)

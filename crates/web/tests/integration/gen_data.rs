@@ -227,6 +227,19 @@ async fn the_generated_group_is_usable_through_the_api_and_scoped() {
     assert_eq!(sheet.rows().nth(1).unwrap()[1].to_string(), list["items"][0]["state_label"].as_str().unwrap(), "the cells' text");
 
     exports_hold_their_whole_lists(&admin).await;
+    // The room table's 入伙 note: a group's projects in one total, a project
+    // chosen its own, an office's few one by one.
+    let note = |html: String| html.split("已入伙房间：").nth(1).and_then(|r| r.split('<').next()).unwrap_or_default().to_string();
+    let per_project = Scale::S.size().rooms_per_project();
+    let (_, group) = admin.page("/occupancy/rooms").await;
+    assert_eq!(note(group), format!("8 个项目共 0/{}（选择项目查看该项目）", 8 * per_project));
+    let (_, projects) = admin.get("/api/v1/projects?per_page=100").await;
+    let p001 = projects["items"].as_array().unwrap().iter().find(|p| p["code"] == "P001").unwrap();
+    let name = p001["name"].as_str().unwrap();
+    let (_, chosen) = admin.page(&format!("/occupancy/rooms?project_id={}", p001["id"])).await;
+    assert_eq!(note(chosen), format!("{name} 0/{per_project}"));
+    let (_, office) = agent.page("/occupancy/rooms").await;
+    assert!(note(office).starts_with(&format!("{name} 0/{per_project}，")), "an office's projects one by one");
     // The visit queue counts from the kept counts, of one project too.
     for project in &own {
         let waiting = work_order::Entity::find()
