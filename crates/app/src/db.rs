@@ -248,6 +248,16 @@ where
     Ok(sum.flatten().map_or(0, |n| u64::try_from(n).unwrap_or_default()))
 }
 
+/// One count per occurrence of each key: the deltas of things added, for
+/// [`add_to_counts`].
+pub fn one_each(keys: impl IntoIterator<Item = i32>) -> std::collections::BTreeMap<i32, i64> {
+    let mut deltas = std::collections::BTreeMap::new();
+    for k in keys {
+        *deltas.entry(k).or_default() += 1;
+    }
+    deltas
+}
+
 /// Adds each delta to its key's kept count in `E` (a table of counts keyed by
 /// `key_col`; the row is made by the first delta, its other counts at their
 /// defaults), inside the caller's transaction, so a count changes exactly

@@ -8,26 +8,22 @@ use std::collections::BTreeMap;
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use crate::{db::add_to_counts, entity::project_room_tally, AppResult, Caller, Db};
+use crate::{
+    db::{add_to_counts, one_each},
+    entity::project_room_tally,
+    AppResult, Caller, Db,
+};
 
 use project_room_tally::Column as C;
 
 /// Counts rooms added: their projects, one per room.
 pub async fn rooms_added(db: &impl ConnectionTrait, projects: impl IntoIterator<Item = i32>) -> AppResult<()> {
-    add_to_counts::<project_room_tally::Entity>(db, C::ProjectId, C::Rooms, per_project(projects)).await
+    add_to_counts::<project_room_tally::Entity>(db, C::ProjectId, C::Rooms, one_each(projects)).await
 }
 
 /// Counts a room of `project` handed over for the first time.
 pub async fn handed_over(db: &impl ConnectionTrait, project: i32) -> AppResult<()> {
-    add_to_counts::<project_room_tally::Entity>(db, C::ProjectId, C::Handed, per_project([project])).await
-}
-
-fn per_project(projects: impl IntoIterator<Item = i32>) -> BTreeMap<i32, i64> {
-    let mut deltas = BTreeMap::new();
-    for p in projects {
-        *deltas.entry(p).or_default() += 1;
-    }
-    deltas
+    add_to_counts::<project_room_tally::Entity>(db, C::ProjectId, C::Handed, one_each([project])).await
 }
 
 /// How many rooms the caller's projects (or `project` among them) have.

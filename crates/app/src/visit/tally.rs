@@ -3,19 +3,17 @@
 //! every visit of the group. Every visit written calls [`recorded`] in its
 //! own transaction.
 
-use std::collections::BTreeMap;
-
 use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter};
 
-use crate::{db::add_to_counts, entity::visit_tally, AppResult, Caller, Db};
+use crate::{
+    db::{add_to_counts, one_each},
+    entity::visit_tally,
+    AppResult, Caller, Db,
+};
 
 /// Counts visits recorded: their offices, one per visit.
 pub async fn recorded(db: &impl ConnectionTrait, offices: impl IntoIterator<Item = i32>) -> AppResult<()> {
-    let mut deltas: BTreeMap<i32, i64> = BTreeMap::new();
-    for o in offices {
-        *deltas.entry(o).or_default() += 1;
-    }
-    add_to_counts::<visit_tally::Entity>(db, visit_tally::Column::OrgUnitId, visit_tally::Column::Visits, deltas).await
+    add_to_counts::<visit_tally::Entity>(db, visit_tally::Column::OrgUnitId, visit_tally::Column::Visits, one_each(offices)).await
 }
 
 /// How many visits the caller's offices have recorded.
